@@ -1,0 +1,116 @@
+// The Electron main process: a thin shell. All logic lives in services that run under
+// plain Node (electron/services); this file only creates the hardened window, wires the
+// contract to Electron IPC, and checks for updates.
+import { app, BrowserWindow, ipcMain, session, shell, dialog, type WebContents } from 'electron';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { existsSync } from 'node:fs';
+import { dispatch } from './ipc/dispatch';
+import { defaultDataDir } from './paths';
+import { RENDERER_CSP } from './transport/loopback';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const IPC_CALL = 'motcua:call';
+const rendererIndex = path.join(here, '..', 'renderer', 'index.html');
+const rendererUrl = pathToFileURL(rendererIndex).href;
+
+// One instance per data folder: two windows writing the same counter would confuse the clerk.
+if (!app.requestSingleInstanceLock()) app.quit();
+
+app.setPath('userData', defaultDataDir());
+app.enableSandbox();
+
+/** The Electron build of better-sqlite3 (built by scripts/native-electron.mjs), kept apart from the Node build the tests use. */
+function nativeBinding(): string | undefined {
+  const candidates = [
+    path.join(process.resourcesPath ?? '', 'native', 'better_sqlite3.node'),
+    path.join(here, '..', '..', 'build', 'native-electron', 'better_sqlite3.node'),
+  ];
+  return candidates.find((p) => existsSync(p));
+}
+
+/** Only our own top frame may call (VS Code's validatedIpcMain does the same). */
+function trustedSender(sender: WebContents, frameUrl: string | undefined): boolean {
+  return sender.getType() === 'window' && frameUrl === rendererUrl;
+}
+
+async function createWindow() {
+  const { openAppServices } = await import('./services/app');
+  let services: ReturnType<typeof openAppServices>;
+  try {
+    services = openAppServices({ dataDir: app.getPath('userData'), appVersion: app.getVersion(), nativeBinding: nativeBinding() });
+  } catch (e) {
+    dialog.showErrorBox('Không mở được dữ liệu', e instanceof Error ? e.message : String(e));
+    app.quit();
+    return;
+  }
+  app.on('will-quit', () => services.close());
+
+  ipcMain.handle(IPC_CALL, (event, channel: unknown, input: unknown) => {
+    if (!event.senderFrame || !trustedSender(event.sender, event.senderFrame.url.split('#')[0])) {
+      return { ok: false, error: { code: 'invalid', message: 'Yêu cầu không hợp lệ.' } };
+    }
+    return dispatch(services.handlers, channel, input);
+  });
+
+  const win = new BrowserWindow({
+    width: 1366,
+    height: 768,
+    minWidth: 1024,
+    minHeight: 640,
+    title: 'Một cửa xã',
+    show: false,
+    webPreferences: {
+      preload: path.join(here, 'preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      spellcheck: false,
+      plugins: true, // Chromium's built-in PDF viewer shows the printed forms.
+    },
+  });
+  win.removeMenu();
+  win.once('ready-to-show', () => win.show());
+  win.webContents.on('will-navigate', (e, url) => {
+    if (url.split('#')[0] !== rendererUrl) e.preventDefault();
+  });
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    // No remote content inside the app; a link to the outside opens in the system browser.
+    if (url.startsWith('https://')) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  await win.loadFile(rendererIndex);
+}
+
+app.on('web-contents-created', (_e, contents) => {
+  contents.on('will-attach-webview', (e) => e.preventDefault());
+});
+
+app.whenReady().then(async () => {
+  // No remote content: everything but our own files and blob:/data: is refused.
+  session.defaultSession.webRequest.onBeforeRequest((details, callback) => {
+    // (Requests of the main process itself, such as the updater's, carry no webContentsId.)
+    const fromPage = details.webContentsId !== undefined;
+    const ok = /^(file|blob|data|devtools|chrome-extension):/.test(details.url);
+    callback({ cancel: fromPage && !ok });
+  });
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [RENDERER_CSP] } });
+  });
+  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => {
+    callback(permission === 'media'); // the document camera (digitisation); nothing else
+  });
+  await createWindow();
+  if (app.isPackaged) {
+    // Updates come from the province's server when there is a connection; offline, nothing happens.
+    import('electron-updater')
+      .then(({ autoUpdater }) => autoUpdater.checkForUpdatesAndNotify())
+      .catch((e) => console.warn('[update] không kiểm tra được bản cập nhật:', e?.message ?? e));
+  }
+});
+
+app.on('window-all-closed', () => app.quit());
