@@ -1,0 +1,92 @@
+// Mẫu 02: the one-time written guidance for an incomplete dossier ("hướng dẫn một lần bằng
+// văn bản", DOMAIN.md §1). Every slip is recorded and numbered per unit per year (Số …/HDHS).
+import type { Applicant, DossierComponent, EpochMs, GuidanceSlip } from '../../shared/domain/types';
+import type { HandlerInput } from '../../shared/ipc/contract';
+import { vnParts } from '../../shared/domain/vnTime';
+import type { Db } from './db/database';
+import { AppError } from './errors';
+import { nextNumber } from './sequences';
+import type { SettingsStore } from './settings';
+import type { ProcedureStore } from './procedures';
+
+interface SlipRow {
+  id: number;
+  unitCode: string;
+  year: number;
+  number: number;
+  procedureCode: string;
+  procedureName: string;
+  applicant: string;
+  missing: string;
+  reason: string;
+  issuedBy: string;
+  issuedAt: number;
+}
+
+const COLUMNS = `id, unit_code AS unitCode, year, number, procedure_code AS procedureCode, procedure_name AS procedureName,
+  applicant, missing, reason, issued_by AS issuedBy, issued_at AS issuedAt`;
+
+function toSlip(r: SlipRow): GuidanceSlip {
+  return {
+    id: String(r.id),
+    number: r.number,
+    year: r.year,
+    unitCode: r.unitCode,
+    procedureCode: r.procedureCode,
+    procedureName: r.procedureName,
+    applicant: JSON.parse(r.applicant) as Applicant,
+    missing: JSON.parse(r.missing) as DossierComponent[],
+    reason: r.reason,
+    issuedBy: r.issuedBy,
+    issuedAt: r.issuedAt,
+  };
+}
+
+export class GuidanceService {
+  private readonly insertStmt;
+  private readonly getStmt;
+  private readonly listStmt;
+
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => EpochMs,
+    private readonly settings: SettingsStore,
+    private readonly procedures: ProcedureStore,
+  ) {
+    this.insertStmt = db.prepare(
+      `INSERT INTO guidance_slips (unit_code, year, number, procedure_code, procedure_name, applicant, missing, reason, issued_by, issued_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.getStmt = db.prepare(`SELECT ${COLUMNS} FROM guidance_slips WHERE id = ?`);
+    this.listStmt = db.prepare(`SELECT ${COLUMNS} FROM guidance_slips ORDER BY id DESC LIMIT ?`);
+  }
+
+  create(input: HandlerInput<'guidance.create'>): GuidanceSlip {
+    const s = this.settings.require();
+    const p = this.procedures.get(input.procedureCode);
+    const issuedAt = this.now();
+    const year = vnParts(issuedAt).year;
+    const tx = this.db.transaction(() => {
+      const number = nextNumber(this.db, 'guidance', s.unitCode, String(year));
+      const id = Number(
+        this.insertStmt.run(
+          s.unitCode, year, number, p.code, p.name,
+          JSON.stringify(input.applicant), JSON.stringify(input.missing), input.reason, s.clerkName, issuedAt,
+        ).lastInsertRowid,
+      );
+      return id;
+    });
+    return this.get(String(tx.immediate()));
+  }
+
+  get(id: string): GuidanceSlip {
+    const n = Number(id);
+    const r = Number.isSafeInteger(n) ? (this.getStmt.get(n) as SlipRow | undefined) : undefined;
+    if (!r) throw new AppError('not_found', 'Không tìm thấy phiếu hướng dẫn.');
+    return toSlip(r);
+  }
+
+  list(limit: number): GuidanceSlip[] {
+    return (this.listStmt.all(limit) as SlipRow[]).map(toSlip);
+  }
+}
