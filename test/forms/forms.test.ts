@@ -173,6 +173,12 @@ describe('Mẫu 01: Giấy tiếp nhận hồ sơ và hẹn trả kết quả', 
     expect(r.text).toContain('0,5 ngày làm việc');
   });
 
+  it('prints a same-day procedure (15:00 rule) as within the working day', async () => {
+    const r = await render('mau01-sameday', { kind: 'mau01', settings, dossier: dossier({ processingHours: 0 }) });
+    expect(r.text).toContain('Trong ngày làm việc');
+    expect(r.text).not.toContain('0 ngày làm việc');
+  });
+
   it('fits a normal dossier of 8 components on one page per copy', async () => {
     const components = Array.from({ length: 8 }, (_, i) => ({
       componentId: `c${i}`,

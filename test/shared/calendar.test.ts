@@ -187,7 +187,7 @@ describe('computeAppointment', () => {
     // Wednesday 25/11/2026.
     const a = computeAppointment(vnTime(2026, 11, 25, 14, 59), sameDay15, cal);
     expect(a.appointmentAt).toBe(vnTime(2026, 11, 25, 17, 0));
-    expect(a.processingHours).toBe(4);
+    expect(a.processingHours).toBe(0); // printed 'Trong ngày làm việc'
     expect(a.explanation).toBe('Nhận trước 15:00: trả trong ngày.');
     const b = computeAppointment(vnTime(2026, 11, 25, 15, 0), sameDay15, cal);
     expect(b.appointmentAt).toBe(vnTime(2026, 11, 26, 17, 0));

@@ -16,11 +16,11 @@ const MAX_DAYS_OFF = 370;
 export const HOURS_PER_WORKING_DAY = 8;
 
 /**
- * processingHours recorded for a same-day procedure ("trả trong ngày", 15:00 rule):
- * 4 h, half a working day, since the legal time is shorter than one working day.
- * Print it with describeProcessingTime (→ 'Trong ngày'), not as hours ÷ 8.
+ * processingHours recorded for a same-day procedure ("trả trong ngày", 15:00 rule): 0,
+ * meaning "within the working day"; Mẫu 01 prints it as 'Trong ngày làm việc', never as
+ * a fraction of a day (the legal time is "ngay trong ngày", not a number of hours).
  */
-export const SAME_DAY_PROCESSING_HOURS = 4;
+export const SAME_DAY_PROCESSING_HOURS = 0;
 
 function dayStartOfIso(iso: IsoDate): EpochMs {
   const p = parseIsoDate(iso);
