@@ -1,0 +1,277 @@
+// Sync benchmarks: a commune's day over a slow link, and the hub under 200 communes at once.
+//   sync_day_s                      100 dossiers (7 events each) + 500 pages of ~100 KB,
+//                                   over 1 Mbit/s up / 4 Mbit/s down, 150 ms RTT (fault proxy)
+//   sync_link_efficiency_pct        payload bytes ÷ (link rate × time), target ≥ 85
+//   sync_record_bytes_per_dossier   push body bytes per dossier
+//   resume_resent_kb                bytes sent twice after a cut mid-file (≤ one chunk)
+//   hub_ingest_dossiers_per_s       PostgreSQL hub, 200 communes pushing at once (target ≥ 2,000)
+//   hub_push_p99_ms                 99th percentile push latency in that burst
+// BENCH_SYNC_PAGES / BENCH_SYNC_DOSSIERS shrink the day for a quick run.
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import net from 'node:net';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { startTestHub, pgAvailable, createTempDatabase } from '../test/sync-support/hubHarness';
+import { openHub } from '../server/app';
+import { FaultProxy } from '../test/sync-support/faultProxy';
+import { EventMaker } from '../test/sync-support/events';
+import { gzipSync } from 'node:zlib';
+import { SyncClient, splitIntoBatches } from '../electron/services/sync/client';
+import type { SyncEvent } from '../shared/sync/protocol';
+
+export type Report = (name: string, value: number, unit: string) => void;
+
+const UP_BPS = 1_000_000;
+const DOWN_BPS = 4_000_000;
+const ONE_WAY_MS = 75;
+/** A page fits one chunk on this link; a cut costs at most this. */
+const CHUNK = 128 * 1024;
+const UPLOAD_CONCURRENCY = 4;
+
+const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+/** A day's work of one device: dossiers with their events and pages. */
+function makeDay(maker: EventMaker, dossiers: number, pages: number) {
+  const events: SyncEvent[] = [];
+  const files: Buffer[] = [];
+  const perDossier = Math.max(1, Math.round(pages / dossiers));
+  for (let i = 0; i < dossiers; i++) {
+    const id = randomUUID();
+    events.push(maker.received(id));
+    for (let p = 1; p <= perDossier && files.length < pages; p++) {
+      // "compact pages": ~100 KB of incompressible bytes (a WebP/JPEG scan), sizes vary.
+      const page = randomBytes(90_000 + Math.floor(Math.random() * 20_000));
+      files.push(page);
+      events.push(maker.file(id, sha256(page), page.length, p));
+    }
+    events.push(maker.status(id, 2, 4, 'Chuyển xử lý'));
+  }
+  return { events, files };
+}
+
+async function pool<T>(items: T[], n: number, fn: (t: T) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(n, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++]);
+    }),
+  );
+}
+
+export async function benchLink(report: Report): Promise<void> {
+  const dossiers = Number(process.env.BENCH_SYNC_DOSSIERS ?? 100);
+  const pages = Number(process.env.BENCH_SYNC_PAGES ?? 500);
+  const h = await startTestHub('pglite');
+  try {
+    const d = await h.device('000.00.13.H12', 'Máy bench');
+    const proxy = await FaultProxy.start({ targetPort: Number(new URL(h.url).port), upBitsPerSec: UP_BPS, downBitsPerSec: DOWN_BPS, latencyMs: ONE_WAY_MS });
+    try {
+      const client = new SyncClient({ hubUrl: proxy.url, deviceToken: d.token, chunkBytes: CHUNK, timeoutMs: 120_000 });
+      const { events, files } = makeDay(d.maker, dossiers, pages);
+      // What goes on the wire for the records: gzip'd push bodies, as the client sends them.
+      const recordBytes = splitIntoBatches(events).reduce((n, b) => n + gzipSync(JSON.stringify({ batchId: randomUUID(), events: b })).length, 0);
+      const fileBytes = files.reduce((s, f) => s + f.length, 0);
+      const t0 = performance.now();
+      // Records first (they make the dossiers visible at the province at once), pages behind
+      // them on parallel connections so the link never idles during a round trip.
+      const pushing = client.push(events);
+      await pool(files, UPLOAD_CONCURRENCY, async (f) => {
+        const st = await client.uploadFile(sha256(f), f.length, (o, n) => f.subarray(o, o + n), 'image/webp');
+        if (!st.complete) throw new Error('upload incomplete');
+      });
+      const pushed = await pushing;
+      const seconds = (performance.now() - t0) / 1000;
+      if (pushed.accepted !== events.length) throw new Error(`pushed ${pushed.accepted}/${events.length}`);
+      const last = events[events.length - 1];
+      const st = await client.syncState(last.dossierId);
+      if (!st.synced) throw new Error('last dossier not synced');
+      const payload = recordBytes + fileBytes;
+      report('sync_day_s', round(seconds, 1), 's');
+      report('sync_link_efficiency_pct', round((payload * 8 * 100) / (UP_BPS * seconds), 1), '%');
+      report('sync_record_bytes_per_dossier', Math.round(recordBytes / dossiers), 'B');
+      process.stderr.write(
+        `[bench sync] ${dossiers} hồ sơ, ${events.length} sự kiện, ${files.length} trang, ${(payload / 1e6).toFixed(1)} MB; ` +
+          `proxy lên ${(proxy.stats.upBytes / 1e6).toFixed(2)} MB, ${proxy.stats.connections} kết nối\n`,
+      );
+
+      // A cut in the middle of a file, then the resume.
+      const big = randomBytes(1_000_000);
+      proxy.cutAfterUpstreamBytes(400_000, 'PATCH /v1/files/');
+      const st2 = await client.uploadFile(sha256(big), big.length, (o, n) => big.subarray(o, o + n));
+      if (!st2.complete || proxy.stats.cuts !== 1) throw new Error('resume scenario did not cut');
+      const stored = await h.hub.blobs.read(sha256(big));
+      if (Buffer.compare(stored, big) !== 0) throw new Error('resumed file differs');
+      report('resume_resent_kb', round(st2.bytesResent / 1024, 1), 'KiB');
+    } finally {
+      await proxy.close();
+    }
+  } finally {
+    await h.stop();
+  }
+}
+
+/** The hub as its own process (as deployed), so its CPU is its own and measurable. */
+async function spawnHub(databaseUrl: string, dataDir: string): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
+  const port = await new Promise<number>((resolve) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(p));
+    });
+  });
+  const prof = process.env.BENCH_HUB_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_HUB_PROF}`] : [];
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', 'server/main.ts', 'serve'], {
+    cwd: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'),
+    env: { ...process.env, DATABASE_URL: databaseUrl, HUB_DATA_DIR: dataDir, HUB_HOST: '127.0.0.1', HUB_PORT: String(port), HUB_WORKERS: process.env.HUB_WORKERS ?? '1' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    let err = '';
+    const t = setTimeout(() => reject(new Error(`hub did not start: ${err}`)), 60_000);
+    child.stderr!.on('data', (d: Buffer) => {
+      err += d.toString();
+      if (err.includes('đang phục vụ')) {
+        clearTimeout(t);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`hub exited ${code}: ${err}`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** CPU ms of all PostgreSQL server processes on this machine (Linux /proc), NaN if unknown. */
+function postgresCpuMs(): number {
+  let total = 0;
+  try {
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      try {
+        if (!readFileSync(`/proc/${pid}/comm`, 'utf8').startsWith('postgres')) continue;
+        total += cpuMs(Number(pid));
+      } catch {
+        /* gone */
+      }
+    }
+  } catch {
+    return NaN;
+  }
+  return total;
+}
+
+/** CPU ms of a process and its children (the hub's worker processes). */
+function treeCpuMs(pid: number): number {
+  let total = cpuMs(pid);
+  for (const p of readdirSync('/proc')) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      const f = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ');
+      if (Number(f[1]) === pid) total += cpuMs(Number(p));
+    } catch {
+      /* gone */
+    }
+  }
+  return total;
+}
+
+/** utime + stime of a process, ms (Linux /proc). */
+function cpuMs(pid: number): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+export async function benchIngest(report: Report): Promise<void> {
+  if (!(await pgAvailable())) {
+    process.stderr.write('[bench sync] PostgreSQL 127.0.0.1:5432 không trả lời: bỏ qua hub_ingest_dossiers_per_s và hub_push_p99_ms.\n');
+    return;
+  }
+  const communes = Number(process.env.BENCH_SYNC_COMMUNES ?? 200);
+  // A commune's end-of-day push: its ~100 dossiers of the day in batches of 25 (175 events).
+  const batchesPerCommune = Number(process.env.BENCH_SYNC_BATCHES ?? 2);
+  const dossiersPerBatch = 25;
+  const temp = await createTempDatabase();
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'hub-bench-'));
+  const admin = await openHub({ databaseUrl: temp.url, dataDir, poolSize: 2 });
+  let hubProc: Awaited<ReturnType<typeof spawnHub>> | null = null;
+  try {
+    // Enrol one device per commune (not measured).
+    const devices: { token: string; bodies: Buffer[] }[] = [];
+    for (let c = 0; c < communes; c++) {
+      const unit = `000.00.${String(c + 100).padStart(3, '0')}.H12`;
+      await admin.hub.createUnit(unit, `UBND xã ${c}`);
+      const { code } = await admin.hub.createEnrolmentCode(unit);
+      const e = await admin.hub.enroll(code, 'Máy 1');
+      const maker = new EventMaker({ deviceId: e.deviceId, unitCode: unit, slot: e.slot });
+      const bodies: Buffer[] = [];
+      for (let b = 0; b < batchesPerCommune; b++) {
+        const events: SyncEvent[] = [];
+        for (let i = 0; i < dossiersPerBatch; i++) {
+          const id = randomUUID();
+          events.push(maker.received(id));
+          for (let p = 1; p <= 5; p++) events.push(maker.file(id, randomBytes(32).toString('hex'), 100_000, p));
+          events.push(maker.status(id, 2, 4, 'Chuyển xử lý'));
+        }
+        bodies.push(gzipSync(JSON.stringify({ batchId: randomUUID(), events })));
+      }
+      devices.push({ token: e.deviceToken, bodies });
+    }
+    hubProc = await spawnHub(temp.url, dataDir);
+    const url = `${hubProc.url}/v1/push`;
+    const latencies: number[] = [];
+    const cpu0 = treeCpuMs(hubProc.pid);
+    const pg0 = postgresCpuMs();
+    const t0 = performance.now();
+    await Promise.all(
+      devices.map(async (d) => {
+        for (const body of d.bodies) {
+          const s = performance.now();
+          const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', authorization: `Bearer ${d.token}` }, body: new Uint8Array(body) });
+          const j = (await res.json()) as { accepted?: number };
+          latencies.push(performance.now() - s);
+          if (res.status !== 200 || j.accepted !== dossiersPerBatch * 7) throw new Error(`push failed: ${res.status} ${JSON.stringify(j).slice(0, 200)}`);
+        }
+      }),
+    );
+    const seconds = (performance.now() - t0) / 1000;
+    const hubCpu = treeCpuMs(hubProc.pid) - cpu0;
+    const pgCpu = postgresCpuMs() - pg0;
+    const total = communes * batchesPerCommune * dossiersPerBatch;
+    const n = await admin.db.query<{ n: number }>('SELECT count(*)::int AS n FROM dossiers WHERE state IS NOT NULL');
+    if (n.rows[0].n !== total) throw new Error(`hub holds ${n.rows[0].n} dossiers, expected ${total}`);
+    latencies.sort((a, b) => a - b);
+    report('hub_ingest_dossiers_per_s', Math.round(total / seconds), 'dossiers/s');
+    report('hub_push_p99_ms', Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))]), 'ms');
+    const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+    process.stderr.write(
+      `[bench sync] ${communes} xã × ${batchesPerCommune} lô × ${dossiersPerBatch} hồ sơ (7 sự kiện/hồ sơ) trong ${seconds.toFixed(2)} s; ` +
+        `trung vị ${Math.round(latencies[latencies.length >> 1])} ms; CPU tiến trình hub ${(hubCpu / total).toFixed(3)} ms/hồ sơ ` +
+        `(≈ ${Math.round(total / (hubCpu / 1000))} hồ sơ/s mỗi lõi), ${process.env.HUB_WORKERS ?? '1'} tiến trình hub, CPU PostgreSQL ${(pgCpu / total).toFixed(3)} ms/hồ sơ; loadavg ${load}\n`,
+    );
+  } finally {
+    await hubProc?.stop();
+    await admin.close();
+    await temp.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+export async function benchSync(report: Report): Promise<void> {
+  await benchIngest(report);
+  await benchLink(report);
+}
+
+const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;

@@ -1,0 +1,57 @@
+// Wiring: configuration from the environment → database, blob store, hub.
+import { mkdirSync, existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { openDb, migrate } from './db';
+import type { Db } from './db';
+import { FsBlobStore } from './blobStore';
+import { Hub } from './hub';
+
+export interface HubConfig {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  host: string;
+  port: number;
+  tls: { certFile: string; keyFile: string } | undefined;
+}
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): HubConfig {
+  const tls = env.HUB_TLS_CERT && env.HUB_TLS_KEY ? { certFile: env.HUB_TLS_CERT, keyFile: env.HUB_TLS_KEY } : undefined;
+  if (!!env.HUB_TLS_CERT !== !!env.HUB_TLS_KEY) throw new Error('Cần cả HUB_TLS_CERT và HUB_TLS_KEY để bật HTTPS.');
+  const port = Number(env.HUB_PORT ?? (tls ? 8443 : 8080));
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`HUB_PORT không hợp lệ: ${env.HUB_PORT}`);
+  return {
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: path.resolve(env.HUB_DATA_DIR || '.hub-data'),
+    host: env.HUB_HOST || '127.0.0.1',
+    port,
+    tls,
+  };
+}
+
+export interface OpenHub {
+  hub: Hub;
+  db: Db;
+  close(): Promise<void>;
+}
+
+/** Opens the database (PostgreSQL or the embedded PGlite), migrates it and builds the hub. */
+export async function openHub(cfg: Pick<HubConfig, 'databaseUrl' | 'dataDir'> & { pgliteInMemory?: boolean; poolSize?: number }): Promise<OpenHub> {
+  if (!existsSync(cfg.dataDir)) {
+    mkdirSync(cfg.dataDir, { recursive: true });
+    // Keep the hub's data out of version control when it sits inside a work tree.
+    writeFileSync(path.join(cfg.dataDir, '.gitignore'), '*\n');
+  }
+  const db = await openDb({
+    databaseUrl: cfg.databaseUrl,
+    dataDir: cfg.pgliteInMemory ? null : path.join(cfg.dataDir, 'db'),
+    poolSize: cfg.poolSize,
+  });
+  try {
+    await migrate(db);
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
+  const hub = new Hub({ db, blobs: new FsBlobStore(path.join(cfg.dataDir, 'blobs')), uploadDir: path.join(cfg.dataDir, 'uploads') });
+  return { hub, db, close: () => db.close() };
+}

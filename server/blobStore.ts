@@ -1,0 +1,48 @@
+// Where verified files live. Content-addressed: a file's name is its SHA-256, so a page sent
+// twice (or by two devices) is stored once. Behind a small interface so an object store
+// (S3-compatible, MinIO) can replace the disk later without touching the hub.
+import { createReadStream, promises as fsp } from 'node:fs';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+
+export interface BlobStore {
+  has(sha256: string): Promise<boolean>;
+  /** Moves an already verified local file into the store; returns its location. */
+  putFile(sha256: string, verifiedTempPath: string): Promise<string>;
+  read(sha256: string): Promise<Buffer>;
+  stream(sha256: string): Readable;
+}
+
+export class FsBlobStore implements BlobStore {
+  constructor(readonly root: string) {}
+
+  pathFor(sha256: string): string {
+    if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error('SHA-256 không hợp lệ');
+    return path.join(this.root, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+  }
+
+  async has(sha256: string): Promise<boolean> {
+    try {
+      await fsp.access(this.pathFor(sha256));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async putFile(sha256: string, verifiedTempPath: string): Promise<string> {
+    const dest = this.pathFor(sha256);
+    await fsp.mkdir(path.dirname(dest), { recursive: true });
+    // rename is atomic on one file system: a reader sees the whole file or none.
+    await fsp.rename(verifiedTempPath, dest);
+    return dest;
+  }
+
+  read(sha256: string): Promise<Buffer> {
+    return fsp.readFile(this.pathFor(sha256));
+  }
+
+  stream(sha256: string): Readable {
+    return createReadStream(this.pathFor(sha256));
+  }
+}

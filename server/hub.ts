@@ -1,0 +1,607 @@
+// The province hub's operations, independent of HTTP: enrolment, push, pull, resumable file
+// upload, sync state. server/http.ts maps requests onto these; the admin CLI and the tests
+// call them directly.
+import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { createReadStream, promises as fsp } from 'node:fs';
+import path from 'node:path';
+import type { Db, Queryable } from './db';
+import type { BlobStore } from './blobStore';
+import {
+  STATUS_CHECKSUM_MISMATCH,
+  checkCodeForSlot,
+  describeZodError,
+  syncEventSchema,
+  MAX_SLOT,
+  FIRST_DEVICE_SLOT,
+} from '../shared/sync/protocol';
+import type {
+  DossierSyncState,
+  EnrollResponse,
+  FileStateResponse,
+  PullItem,
+  PullResponse,
+  PushResponse,
+  PushResult,
+  SyncEvent,
+} from '../shared/sync/protocol';
+import { deriveDossier, openConflicts } from '../shared/sync/derive';
+import type { Conflict, DerivedDossier } from '../shared/sync/derive';
+import { vnStartOfDay } from '../shared/domain/vnTime';
+
+export class HubError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export interface AuthedDevice {
+  deviceId: string;
+  unitCode: string;
+  unitName: string;
+  slot: number;
+  name: string;
+}
+
+/** The device id of events made at the province (status changes by the provincial system). */
+export const PROVINCE_DEVICE_ID = 'province';
+
+export const sha256Hex = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
+
+// Enrolment codes: 4 groups of 4, without 0/O, 1/I/L, 5/S, 8/B (read aloud over the phone).
+const CODE_ALPHABET = 'ACDEFGHJKMNPQRTUVWXY234679';
+export function makeEnrolmentCode(): string {
+  const groups: string[] = [];
+  for (let g = 0; g < 4; g++) {
+    let s = '';
+    for (let i = 0; i < 4; i++) s += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
+    groups.push(s);
+  }
+  return groups.join('-');
+}
+export function normaliseEnrolmentCode(code: string): string {
+  return code.toUpperCase().replace(/[\s-]/g, '');
+}
+
+// Advisory lock keys (two-int form, apart from the one-int keys of migrations).
+const LOCK_PUBLISH = 1; // (1, 0): exclusive for publications, shared for every push
+const LOCK_UNIT = 2; // (2, hashtext(unit)): one ingest at a time per unit
+
+/**
+ * The locks that keep the pull cursor safe: every cursor value a unit can see is allocated
+ * while its unit lock is held, and publications wait for all pushes in flight, so a reader
+ * never sees cursor N+1 committed while N is still to come.
+ */
+async function lockUnitForIngest(tx: Queryable, unitCode: string) {
+  await tx.query('SELECT pg_advisory_xact_lock_shared($1::int, 0), pg_advisory_xact_lock($2::int, hashtext($3))', [LOCK_PUBLISH, LOCK_UNIT, unitCode]);
+}
+
+export interface HubOptions {
+  db: Db;
+  blobs: BlobStore;
+  /** Folder for uploads in progress (same file system as the blob store, for rename). */
+  uploadDir: string;
+  now?: () => number;
+}
+
+interface EventRow {
+  body: SyncEvent;
+}
+
+export class Hub {
+  readonly db: Db;
+  readonly blobs: BlobStore;
+  readonly uploadDir: string;
+  readonly now: () => number;
+  private readonly fileLocks = new Map<string, Promise<unknown>>();
+
+  constructor(opts: HubOptions) {
+    this.db = opts.db;
+    this.blobs = opts.blobs;
+    this.uploadDir = opts.uploadDir;
+    this.now = opts.now ?? Date.now;
+  }
+
+  // ---------- admin ----------
+
+  async createUnit(code: string, name: string): Promise<void> {
+    await this.db.query('INSERT INTO units (code, name) VALUES ($1, $2) ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name', [code, name]);
+  }
+
+  /** A one-time enrolment code for a unit; only its hash is stored. */
+  async createEnrolmentCode(unitCode: string, ttlHours = 72): Promise<{ code: string; expiresAt: Date }> {
+    const unit = await this.db.query('SELECT code FROM units WHERE code = $1', [unitCode]);
+    if (!unit.rows.length) throw new HubError(404, 'unit_not_found', `Không có đơn vị ${unitCode}. Tạo đơn vị trước (unit:create).`);
+    const code = makeEnrolmentCode();
+    const expiresAt = new Date(this.now() + ttlHours * 3600_000);
+    await this.db.query('INSERT INTO enrolment_codes (code_hash, unit_code, expires_at) VALUES ($1, $2, $3)', [
+      sha256Hex(normaliseEnrolmentCode(code)),
+      unitCode,
+      expiresAt,
+    ]);
+    return { code, expiresAt };
+  }
+
+  async listDevices(unitCode?: string) {
+    const r = await this.db.query<{
+      device_id: string;
+      unit_code: string;
+      name: string;
+      slot: number;
+      revoked: boolean;
+      enrolled_at: Date;
+      last_seen_at: Date | null;
+      last_seq: number;
+    }>(
+      `SELECT device_id, unit_code, name, slot, revoked, enrolled_at, last_seen_at, last_seq FROM devices
+       WHERE ($1::text IS NULL OR unit_code = $1) ORDER BY unit_code, slot, enrolled_at`,
+      [unitCode ?? null],
+    );
+    return r.rows;
+  }
+
+  async revokeDevice(deviceId: string): Promise<boolean> {
+    const r = await this.db.query('UPDATE devices SET revoked = true, revoked_at = now() WHERE device_id = $1 AND NOT revoked RETURNING device_id', [deviceId]);
+    return r.rows.length > 0;
+  }
+
+  /** Publishes a catalogue or holiday-table update; devices receive it through pull. */
+  async publish(kind: 'catalogue' | 'holidays', version: string, payload: unknown, unitCode: string | null = null): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1::int, 0)', [LOCK_PUBLISH]);
+      const r = await tx.query<{ ingest_seq: number }>(
+        'INSERT INTO publications (kind, unit_code, version, payload) VALUES ($1, $2, $3, $4::text::jsonb) RETURNING ingest_seq',
+        [kind, unitCode, version, JSON.stringify(payload)],
+      );
+      return r.rows[0].ingest_seq;
+    });
+  }
+
+  // ---------- auth and enrolment ----------
+
+  async authenticate(authorization: string | undefined): Promise<AuthedDevice> {
+    const m = /^Bearer ([A-Za-z0-9_-]{20,200})$/.exec(authorization ?? '');
+    if (!m) throw new HubError(401, 'unauthenticated', 'Thiếu mã truy cập của máy (Authorization: Bearer …). Máy cần đăng ký với hub trước.');
+    const r = await this.db.query<{ device_id: string; unit_code: string; unit_name: string; slot: number; name: string; revoked: boolean; revoked_at: Date | null }>(
+      `SELECT d.device_id, d.unit_code, u.name AS unit_name, d.slot, d.name, d.revoked, d.revoked_at
+       FROM devices d JOIN units u ON u.code = d.unit_code WHERE d.token_hash = $1`,
+      [sha256Hex(m[1])],
+    );
+    const d = r.rows[0];
+    if (!d) throw new HubError(401, 'unauthenticated', 'Mã truy cập của máy không đúng. Máy cần đăng ký lại với hub.');
+    if (d.revoked) {
+      throw new HubError(401, 'device_revoked', `Máy "${d.name}" đã bị thu hồi quyền đồng bộ${d.revoked_at ? ` lúc ${d.revoked_at.toISOString()}` : ''}. Liên hệ quản trị hệ thống của tỉnh để đăng ký lại.`);
+    }
+    return { deviceId: d.device_id, unitCode: d.unit_code, unitName: d.unit_name, slot: d.slot, name: d.name };
+  }
+
+  async enroll(enrolmentCode: string, deviceName: string, deviceToken?: string): Promise<Omit<EnrollResponse, 'hubTime'>> {
+    const hash = sha256Hex(normaliseEnrolmentCode(enrolmentCode));
+    const token = deviceToken ?? 'dt_' + randomBytes(32).toString('base64url');
+    const deviceId = randomUUID();
+    return this.db.transaction(async (tx) => {
+      // The UPDATE consumes the code: of two devices racing with one code, the second waits on
+      // the row lock, re-reads used_at, and matches nothing.
+      const used = await tx.query<{ unit_code: string }>(
+        `UPDATE enrolment_codes SET used_at = now(), used_by = $2
+         WHERE code_hash = $1 AND used_at IS NULL AND expires_at > now() RETURNING unit_code`,
+        [hash, deviceId],
+      );
+      if (!used.rows.length) {
+        const why = await tx.query<{ used_at: Date | null; expires_at: Date }>('SELECT used_at, expires_at FROM enrolment_codes WHERE code_hash = $1', [hash]);
+        const row = why.rows[0];
+        if (!row) throw new HubError(403, 'enrolment_code_invalid', 'Mã đăng ký máy không đúng. Kiểm tra lại (16 ký tự, dạng XXXX-XXXX-XXXX-XXXX).');
+        if (row.used_at && deviceToken) {
+          // The same device asking again (its first reply was lost): the same enrolment.
+          const again = await tx.query<{ device_id: string; unit_code: string; slot: number; unit_name: string }>(
+            `SELECT d.device_id, d.unit_code, d.slot, u.name AS unit_name FROM enrolment_codes c
+             JOIN devices d ON d.device_id = c.used_by JOIN units u ON u.code = d.unit_code
+             WHERE c.code_hash = $1 AND d.token_hash = $2 AND NOT d.revoked`,
+            [hash, sha256Hex(deviceToken)],
+          );
+          const a = again.rows[0];
+          if (a) return { deviceId: a.device_id, deviceToken, unitCode: a.unit_code, unitName: a.unit_name, slot: a.slot };
+        }
+        if (row.used_at) throw new HubError(409, 'enrolment_code_used', 'Mã đăng ký máy này đã được dùng. Mỗi mã chỉ dùng một lần; xin mã mới từ quản trị tỉnh.');
+        throw new HubError(410, 'enrolment_code_expired', 'Mã đăng ký máy đã hết hạn; xin mã mới từ quản trị tỉnh.');
+      }
+      const unitCode = used.rows[0].unit_code;
+      const unit = await tx.query<{ name: string }>('SELECT name FROM units WHERE code = $1 FOR UPDATE', [unitCode]);
+      // A revoked device may still issue codes offline until the end of the day it learnt of
+      // it, so its slot is free again only from the next Vietnam day.
+      const taken = await tx.query<{ slot: number }>(
+        'SELECT slot FROM devices WHERE unit_code = $1 AND (NOT revoked OR revoked_at >= $2)',
+        [unitCode, new Date(vnStartOfDay(this.now()))],
+      );
+      const busy = new Set(taken.rows.map((r) => r.slot));
+      let slot = -1;
+      for (let s = FIRST_DEVICE_SLOT; s <= MAX_SLOT; s++) if (!busy.has(s)) {
+        slot = s;
+        break;
+      }
+      if (slot < 0) throw new HubError(409, 'no_free_slot', `Đơn vị ${unitCode} đã có đủ ${MAX_SLOT} máy đang hoạt động. Thu hồi một máy không dùng nữa rồi đăng ký lại (ô số được cấp lại từ ngày hôm sau).`);
+      await tx.query('INSERT INTO devices (device_id, unit_code, name, token_hash, slot) VALUES ($1, $2, $3, $4, $5)', [
+        deviceId,
+        unitCode,
+        deviceName,
+        sha256Hex(token),
+        slot,
+      ]);
+      return { deviceId, deviceToken: token, unitCode, unitName: unit.rows[0].name, slot };
+    });
+  }
+
+  // ---------- push ----------
+
+  async push(device: AuthedDevice, batchId: string, rawEvents: unknown[]): Promise<Omit<PushResponse, 'hubTime'>> {
+    // A device writes only its own unit's data: one foreign event refuses the whole batch.
+    for (const raw of rawEvents) {
+      const unit = raw && typeof raw === 'object' ? (raw as { unitCode?: unknown }).unitCode : undefined;
+      if (typeof unit === 'string' && unit !== device.unitCode) {
+        throw new HubError(403, 'forbidden_unit', `Máy của đơn vị ${device.unitCode} không được ghi dữ liệu của đơn vị ${unit}. Cả lô bị từ chối.`);
+      }
+    }
+    const results: PushResult[] = new Array(rawEvents.length);
+    const valid: { i: number; e: SyncEvent }[] = [];
+    const seenIds = new Set<string>();
+    rawEvents.forEach((raw, i) => {
+      const id = raw && typeof raw === 'object' && typeof (raw as { eventId?: unknown }).eventId === 'string' ? (raw as { eventId: string }).eventId : '';
+      const reject = (reason: string) => (results[i] = { eventId: id, outcome: 'rejected', reason });
+      const parsed = syncEventSchema.safeParse(raw);
+      if (!parsed.success) return reject(describeZodError(parsed.error));
+      const e = parsed.data as SyncEvent;
+      if (e.deviceId !== device.deviceId) return reject(`Sự kiện mang mã máy ${e.deviceId}, khác máy đã xác thực.`);
+      if (e.type === 'dossier.received') {
+        const bad = checkCodeForSlot(e.body.code, device.unitCode, device.slot);
+        if (bad) return reject(bad);
+      }
+      const key = e.eventId.toLowerCase();
+      if (seenIds.has(key)) return (results[i] = { eventId: e.eventId, outcome: 'duplicate' });
+      seenIds.add(key);
+      valid.push({ i, e: { ...e, eventId: key } });
+    });
+    if (valid.length) {
+      const outcomes = await this.ingest(device.unitCode, device.deviceId, valid.map((v) => v.e));
+      valid.forEach((v, k) => (results[v.i] = outcomes[k]));
+    }
+    let accepted = 0, duplicates = 0, rejected = 0;
+    for (const r of results) {
+      if (r.outcome === 'accepted') accepted++;
+      else if (r.outcome === 'duplicate') duplicates++;
+      else rejected++;
+    }
+    return { batchId, results, accepted, duplicates, rejected };
+  }
+
+  /**
+   * Status changes and other events made at the province, stored like a device's and pulled by
+   * the unit's devices. Their seq is the hub's own (the caller's is replaced).
+   */
+  async recordProvinceEvents(unitCode: string, events: SyncEvent[]): Promise<PushResult[]> {
+    const checked: SyncEvent[] = [];
+    for (const e of events) {
+      if (e.unitCode !== unitCode || e.deviceId !== PROVINCE_DEVICE_ID) throw new Error('province events must carry the unit and device "province"');
+      const seq = (await this.db.query<{ s: number }>("SELECT nextval('province_event_seq') AS s")).rows[0].s;
+      const r = syncEventSchema.safeParse({ ...e, seq });
+      if (!r.success) throw new HubError(400, 'invalid_event', describeZodError(r.error));
+      checked.push(r.data as SyncEvent);
+    }
+    return this.ingest(unitCode, PROVINCE_DEVICE_ID, checked);
+  }
+
+  /**
+   * Stores events exactly once and updates the derived dossiers, in ONE transaction:
+   * INSERT … ON CONFLICT DO NOTHING makes a repeated batch a no-op, even when the first copy
+   * committed and the reply was lost. Batch statements: one insert, one read of the touched
+   * dossiers' logs, one upsert of their states.
+   */
+  private async ingest(unitCode: string, deviceId: string, events: SyncEvent[]): Promise<PushResult[]> {
+    return this.db.transaction(async (tx) => {
+      await lockUnitForIngest(tx, unitCode);
+      const out: (PushResult | null)[] = events.map(() => null);
+      const dossierIds = [...new Set(events.map((e) => e.dossierId))];
+
+      // Dossiers that belong to another unit are not writable.
+      const owners = await tx.query<{ dossier_id: string; unit_code: string; code: string | null }>(
+        'SELECT dossier_id, unit_code, code FROM dossiers WHERE dossier_id = ANY($1::text[])',
+        [dossierIds],
+      );
+      const ownerOf = new Map(owners.rows.map((r) => [r.dossier_id, r]));
+      // A code already used by another dossier of the unit is refused.
+      const codes = events.flatMap((e) => (e.type === 'dossier.received' ? [e.body.code] : []));
+      const codeOwners = new Map<string, string>();
+      if (codes.length) {
+        const r = await tx.query<{ dossier_id: string; code: string }>(
+          'SELECT dossier_id, code FROM dossiers WHERE unit_code = $1 AND code = ANY($2::text[])',
+          [unitCode, codes],
+        );
+        for (const row of r.rows) codeOwners.set(row.code, row.dossier_id);
+      }
+      events.forEach((e, k) => {
+        const owner = ownerOf.get(e.dossierId);
+        if (owner && owner.unit_code !== unitCode) {
+          out[k] = { eventId: e.eventId, outcome: 'rejected', reason: 'Hồ sơ này thuộc đơn vị khác.' };
+        } else if (e.type === 'dossier.received') {
+          const other = codeOwners.get(e.body.code);
+          if (other && other !== e.dossierId) out[k] = { eventId: e.eventId, outcome: 'rejected', reason: `Mã hồ sơ ${e.body.code} đã được dùng cho hồ sơ khác.` };
+          else codeOwners.set(e.body.code, e.dossierId);
+        }
+      });
+
+      const toInsert = events.filter((_, k) => !out[k]);
+      const inserted = new Set<string>();
+      if (toInsert.length) {
+        // One JSON parameter rather than per-column arrays: no per-element escaping, one parse.
+        const r = await tx.query<{ event_id: string }>(
+          `INSERT INTO events (event_id, unit_code, device_id, dossier_id, seq, type, at, body)
+           SELECT (e->>'eventId')::uuid, $1, $2, e->>'dossierId', (e->>'seq')::bigint, e->>'type', (e->>'at')::bigint, e
+           FROM jsonb_array_elements($3::text::jsonb) AS e
+           ON CONFLICT (event_id) DO NOTHING
+           RETURNING event_id`,
+          [unitCode, deviceId, JSON.stringify(toInsert)],
+        );
+        for (const row of r.rows) inserted.add(row.event_id);
+      }
+      // Not inserted = the hub already had that event id: a duplicate, changing nothing.
+      events.forEach((e, k) => {
+        if (out[k]) return;
+        out[k] = { eventId: e.eventId, outcome: inserted.has(e.eventId) ? 'accepted' : 'duplicate' };
+      });
+
+      if (inserted.size) {
+        const maxSeq = Math.max(...toInsert.filter((e) => inserted.has(e.eventId)).map((e) => e.seq));
+        if (deviceId !== PROVINCE_DEVICE_ID) {
+          await tx.query('UPDATE devices SET last_seq = GREATEST(last_seq, $2), last_seen_at = now() WHERE device_id = $1', [deviceId, maxSeq]);
+        }
+        const touched = [...new Set(toInsert.filter((e) => inserted.has(e.eventId) && e.type.startsWith('dossier.')).map((e) => e.dossierId))];
+        if (touched.length) {
+          // Dossiers the hub had no row for: their whole log is in this batch (no read needed).
+          const fresh = new Map<string, SyncEvent[]>();
+          for (const e of toInsert) {
+            if (!inserted.has(e.eventId) || ownerOf.has(e.dossierId) || !e.type.startsWith('dossier.')) continue;
+            let l = fresh.get(e.dossierId);
+            if (!l) fresh.set(e.dossierId, (l = []));
+            l.push(e);
+          }
+          await this.rederive(tx, unitCode, touched, fresh);
+        }
+      }
+      return out as PushResult[];
+    });
+  }
+
+  private async rederive(tx: Queryable, unitCode: string, dossierIds: string[], known: Map<string, SyncEvent[]>) {
+    const byDossier = new Map<string, SyncEvent[]>(known);
+    const toRead = dossierIds.filter((id) => !known.has(id));
+    if (toRead.length) {
+      const r = await tx.query<EventRow & { dossier_id: string }>(
+        'SELECT dossier_id, body FROM events WHERE dossier_id = ANY($1::text[]) AND unit_code = $2',
+        [toRead, unitCode],
+      );
+      for (const row of r.rows) {
+        let list = byDossier.get(row.dossier_id);
+        if (!list) byDossier.set(row.dossier_id, (list = []));
+        list.push(row.body);
+      }
+    }
+    const rows = dossierIds.map((id) => {
+      const evs = byDossier.get(id) ?? [];
+      const { state, conflicts } = deriveDossier(evs);
+      return {
+        id,
+        code: state?.code ?? null,
+        status: state?.status ?? null,
+        state,
+        conflicts,
+        open: openConflicts(conflicts).length,
+        count: evs.length,
+        last: evs.reduce((m, e) => Math.max(m, e.at), 0),
+      };
+    });
+    await tx.query(
+      `INSERT INTO dossiers (dossier_id, unit_code, code, status, state, conflicts, open_conflicts, event_count, last_event_at, updated_at)
+       SELECT d->>'id', $1, d->>'code', (d->>'status')::int, NULLIF(d->'state', 'null'::jsonb), d->'conflicts',
+              (d->>'open')::int, (d->>'count')::int, (d->>'last')::bigint, now()
+       FROM jsonb_array_elements($2::text::jsonb) AS d
+       ON CONFLICT (dossier_id) DO UPDATE SET code = EXCLUDED.code, status = EXCLUDED.status, state = EXCLUDED.state,
+         conflicts = EXCLUDED.conflicts, open_conflicts = EXCLUDED.open_conflicts, event_count = EXCLUDED.event_count,
+         last_event_at = EXCLUDED.last_event_at, updated_at = now()
+       WHERE dossiers.unit_code = EXCLUDED.unit_code`,
+      [unitCode, JSON.stringify(rows)],
+    );
+  }
+
+  // ---------- pull ----------
+
+  async pull(device: AuthedDevice, cursor: number, limit: number): Promise<Omit<PullResponse, 'hubTime'>> {
+    const r = await this.db.query<{ cursor: number; kind: string; device_id: string | null; data: unknown; version: string | null }>(
+      `SELECT * FROM (
+         (SELECT ingest_seq AS cursor, 'event' AS kind, device_id, body AS data, NULL::text AS version
+            FROM events WHERE unit_code = $1 AND ingest_seq > $2 ORDER BY ingest_seq LIMIT $3)
+         UNION ALL
+         (SELECT ingest_seq AS cursor, kind, NULL::text AS device_id, payload AS data, version
+            FROM publications WHERE ingest_seq > $2 AND (unit_code IS NULL OR unit_code = $1) ORDER BY ingest_seq LIMIT $3)
+       ) x ORDER BY cursor LIMIT $3`,
+      [device.unitCode, cursor, limit + 1],
+    );
+    const more = r.rows.length > limit;
+    const page = r.rows.slice(0, limit);
+    const items: PullItem[] = [];
+    for (const row of page) {
+      if (row.kind === 'event') {
+        if (row.device_id === device.deviceId) continue; // its own events: it has them
+        items.push({ cursor: row.cursor, kind: 'event', event: row.data as SyncEvent });
+      } else {
+        items.push({ cursor: row.cursor, kind: row.kind as 'catalogue' | 'holidays', version: row.version ?? '', payload: row.data });
+      }
+    }
+    return { items, cursor: page.length ? page[page.length - 1].cursor : cursor, more };
+  }
+
+  // ---------- dossiers ----------
+
+  async getDossier(unitCode: string, dossierId: string): Promise<{ state: DerivedDossier | null; conflicts: Conflict[] } | null> {
+    const r = await this.db.query<{ unit_code: string; state: DerivedDossier | null; conflicts: Conflict[] }>(
+      'SELECT unit_code, state, conflicts FROM dossiers WHERE dossier_id = $1',
+      [dossierId],
+    );
+    const row = r.rows[0];
+    if (!row || row.unit_code !== unitCode) return null;
+    return { state: row.state, conflicts: row.conflicts };
+  }
+
+  async syncState(device: AuthedDevice, dossierId: string): Promise<Omit<DossierSyncState, 'hubTime'>> {
+    const d = await this.getDossier(device.unitCode, dossierId);
+    if (!d) return { dossierId, known: false, eventCount: 0, status: null, files: [], conflicts: 0, synced: false };
+    const files = d.state?.files ?? [];
+    const shas = [...new Set(files.map((f) => f.sha256))];
+    const verified = new Set<string>();
+    if (shas.length) {
+      const r = await this.db.query<{ sha256: string }>('SELECT sha256 FROM files WHERE sha256 = ANY($1::text[]) AND verified', [shas]);
+      for (const row of r.rows) verified.add(row.sha256);
+    }
+    const fileStates = shas.map((sha) => ({ sha256: sha, size: files.find((f) => f.sha256 === sha)!.size, verified: verified.has(sha) }));
+    const known = d.state !== null;
+    return {
+      dossierId,
+      known,
+      eventCount: d.state?.eventCount ?? 0,
+      status: d.state?.status ?? null,
+      files: fileStates,
+      conflicts: openConflicts(d.conflicts).length,
+      synced: known && fileStates.every((f) => f.verified),
+    };
+  }
+
+  // ---------- files (tus-like, keyed by SHA-256) ----------
+
+  /**
+   * One operation at a time per file: in this process (a promise chain per SHA-256) and, on
+   * PostgreSQL, across hub processes (an advisory lock), so two PATCHes of one file (a retry
+   * racing its own lingering first attempt) never interleave.
+   */
+  private async withFileLock<T>(sha256: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.fileLocks.get(sha256) ?? Promise.resolve();
+    const guarded = this.db.withLock ? () => this.db.withLock!(`file:${sha256}`, fn) : fn;
+    const run = prev.catch(() => undefined).then(guarded);
+    const tail = run.catch(() => undefined);
+    this.fileLocks.set(sha256, tail);
+    try {
+      return await run;
+    } finally {
+      if (this.fileLocks.get(sha256) === tail) this.fileLocks.delete(sha256);
+    }
+  }
+
+  private tempPath(sha256: string) {
+    return path.join(this.uploadDir, `${sha256}.part`);
+  }
+
+  async createFile(device: AuthedDevice, sha256: string, size: number, mime: string): Promise<Omit<FileStateResponse, 'hubTime'>> {
+    return this.withFileLock(sha256, async () => {
+      await this.db.query('INSERT INTO file_units (sha256, unit_code) VALUES ($1, $2) ON CONFLICT DO NOTHING', [sha256, device.unitCode]);
+      const f = await this.db.query<{ size: number; verified: boolean }>('SELECT size, verified FROM files WHERE sha256 = $1', [sha256]);
+      if (f.rows[0]?.verified) {
+        if (f.rows[0].size !== size) throw new HubError(409, 'size_mismatch', `Hub đã có tệp ${sha256.slice(0, 12)}… với kích thước ${f.rows[0].size} byte, khác ${size}.`);
+        return { sha256, size, offset: size, complete: true };
+      }
+      const u = await this.db.query<{ size: number; upload_offset: number }>('SELECT size, upload_offset FROM uploads WHERE sha256 = $1', [sha256]);
+      if (u.rows[0]) {
+        if (u.rows[0].size !== size) throw new HubError(409, 'size_mismatch', `Tệp ${sha256.slice(0, 12)}… đang được tải lên với kích thước ${u.rows[0].size} byte, khác ${size}.`);
+        return { sha256, size, offset: u.rows[0].upload_offset, complete: false };
+      }
+      const temp = this.tempPath(sha256);
+      await fsp.mkdir(this.uploadDir, { recursive: true });
+      await fsp.writeFile(temp, Buffer.alloc(0));
+      await this.db.query(
+        'INSERT INTO uploads (sha256, size, mime, upload_offset, temp_path, device_id) VALUES ($1, $2, $3, 0, $4, $5) ON CONFLICT (sha256) DO NOTHING',
+        [sha256, size, mime, temp, device.deviceId],
+      );
+      return { sha256, size, offset: 0, complete: false };
+    });
+  }
+
+  async fileState(device: AuthedDevice, sha256: string): Promise<Omit<FileStateResponse, 'hubTime'>> {
+    const own = await this.db.query('SELECT 1 FROM file_units WHERE sha256 = $1 AND unit_code = $2', [sha256, device.unitCode]);
+    if (!own.rows.length) throw new HubError(404, 'file_not_found', 'Hub chưa có tệp này từ đơn vị của máy; tạo lượt tải lên trước (POST /v1/files).');
+    const f = await this.db.query<{ size: number; verified: boolean }>('SELECT size, verified FROM files WHERE sha256 = $1', [sha256]);
+    if (f.rows[0]?.verified) return { sha256, size: f.rows[0].size, offset: f.rows[0].size, complete: true };
+    const u = await this.db.query<{ size: number; upload_offset: number }>('SELECT size, upload_offset FROM uploads WHERE sha256 = $1', [sha256]);
+    if (!u.rows[0]) throw new HubError(404, 'file_not_found', 'Không có lượt tải lên nào cho tệp này; tạo lại (POST /v1/files).');
+    return { sha256, size: u.rows[0].size, offset: u.rows[0].upload_offset, complete: false };
+  }
+
+  /**
+   * Appends one chunk at `offset`. The chunk's SHA-256 must match `checksumBase64`; a chunk cut
+   * short or corrupted is discarded whole, so a resume re-sends at most one chunk. At the last
+   * byte the whole file's SHA-256 is verified before it enters the blob store.
+   */
+  async appendChunk(device: AuthedDevice, sha256: string, offset: number, checksumBase64: string, chunk: Buffer): Promise<Omit<FileStateResponse, 'hubTime'>> {
+    return this.withFileLock(sha256, async () => {
+      const state = await this.fileState(device, sha256);
+      if (state.complete) return state;
+      if (offset !== state.offset) {
+        throw new HubError(409, 'offset_mismatch', `Vị trí ghi ${offset} khác vị trí hub đang có (${state.offset}); hỏi lại vị trí (HEAD) rồi gửi tiếp.`, { offset: state.offset }, {
+          'upload-offset': String(state.offset),
+        });
+      }
+      if (chunk.length === 0) return state;
+      if (offset + chunk.length > state.size) throw new HubError(400, 'beyond_size', `Phần tệp vượt quá kích thước đã khai (${state.size} byte).`);
+      const actual = createHash('sha256').update(chunk).digest('base64');
+      if (actual !== checksumBase64) {
+        throw new HubError(STATUS_CHECKSUM_MISMATCH, 'checksum_mismatch', 'Phần tệp nhận được không khớp mã kiểm tra (SHA-256); gửi lại phần này.', { offset: state.offset }, {
+          'upload-offset': String(state.offset),
+        });
+      }
+      const temp = this.tempPath(sha256);
+      const fh = await fsp.open(temp, 'r+');
+      try {
+        await fh.write(chunk, 0, chunk.length, offset);
+        await fh.datasync();
+      } finally {
+        await fh.close();
+      }
+      const newOffset = offset + chunk.length;
+      if (newOffset < state.size) {
+        await this.db.query('UPDATE uploads SET upload_offset = $2, updated_at = now() WHERE sha256 = $1', [sha256, newOffset]);
+        return { sha256, size: state.size, offset: newOffset, complete: false };
+      }
+      // The last chunk: verify the whole file.
+      await fsp.truncate(temp, state.size);
+      const whole = await hashFile(temp);
+      if (whole !== sha256) {
+        await fsp.writeFile(temp, Buffer.alloc(0));
+        await this.db.query('UPDATE uploads SET upload_offset = 0, updated_at = now() WHERE sha256 = $1', [sha256]);
+        throw new HubError(STATUS_CHECKSUM_MISMATCH, 'file_checksum_mismatch', 'Toàn bộ tệp không khớp SHA-256 đã khai; hub đã xoá phần đã nhận, cần tải lại từ đầu.', { offset: 0 }, {
+          'upload-offset': '0',
+        });
+      }
+      const mime = (await this.db.query<{ mime: string }>('SELECT mime FROM uploads WHERE sha256 = $1', [sha256])).rows[0]?.mime ?? 'application/octet-stream';
+      const location = await this.blobs.putFile(sha256, temp);
+      await this.db.transaction(async (tx) => {
+        await tx.query(
+          `INSERT INTO files (sha256, size, mime, verified, path, verified_at) VALUES ($1, $2, $3, true, $4, now())
+           ON CONFLICT (sha256) DO UPDATE SET verified = true, path = EXCLUDED.path, verified_at = now()`,
+          [sha256, state.size, mime, location],
+        );
+        await tx.query('DELETE FROM uploads WHERE sha256 = $1', [sha256]);
+      });
+      return { sha256, size: state.size, offset: state.size, complete: true };
+    });
+  }
+}
+
+export function hashFile(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const h = createHash('sha256');
+    createReadStream(file)
+      .on('data', (d) => h.update(d))
+      .on('error', reject)
+      .on('end', () => resolve(h.digest('hex')));
+  });
+}
