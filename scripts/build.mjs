@@ -25,6 +25,19 @@ if (!rendererOnly) {
     sourcemap: true,
     logLevel: 'warning',
   });
+  // The OCR preprocessing worker thread, loaded by electron/services/ocr/engine.ts from
+  // 'preprocess-worker.mjs' next to main.mjs.
+  await esbuild({
+    entryPoints: [path.join(root, 'electron/services/ocr/preprocess-worker.ts')],
+    outfile: path.join(root, 'dist/electron/preprocess-worker.mjs'),
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: true,
+    logLevel: 'warning',
+  });
   // Preload: the sandbox allows no require of our files, so one self-contained CommonJS file.
   await esbuild({
     entryPoints: [path.join(root, 'electron/preload.ts')],

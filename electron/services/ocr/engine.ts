@@ -1,0 +1,337 @@
+// The OCR pool: a fixed number of tesseract.js workers (each its own worker thread running
+// the WebAssembly engine) fed by preprocessing worker threads (preprocess-worker.ts: sharp +
+// pixel kernels; ⌈size / 2⌉ of them by default). Pages flow queued → preparing → ready →
+// recognising; the next page is prepared while the current one is recognised, and at most
+// `size` prepared pages wait, so memory stays bounded. The main thread only moves buffers.
+//
+// Nothing is fetched at run time: the worker script, the core and the Vietnamese language
+// data are all resolved to files inside node_modules (tesseract.js would otherwise fall
+// back to a CDN for the language data). In a packaged app these folders must be unpacked
+// from the asar archive (see README.md).
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { createWorker, OEM, type Worker as TesseractWorker } from 'tesseract.js';
+import { OcrCancelledError, OcrInputError, type OcrInputProblem } from './errors';
+import { type PreparedPage, type PreprocessOptions, preparePage } from './preprocess';
+import { postprocess } from './postprocess';
+
+const require = createRequire(import.meta.url);
+
+export type LanguageData = '4.0.0_best_int' | '4.0.0';
+
+/** Explicit local paths of tesseract.js's files (no CDN, no cache written to the cwd). */
+export function tesseractPaths(data: LanguageData = '4.0.0_best_int'): { workerPath: string; corePath: string; langPath: string } {
+  return {
+    workerPath: require.resolve('tesseract.js/src/worker-script/node/index.js'),
+    // In Node the core is loaded with require() from the worker script; corePath is set for
+    // completeness (the browser build would use it).
+    corePath: path.dirname(require.resolve('tesseract.js-core/package.json')),
+    langPath: path.join(path.dirname(require.resolve('@tesseract.js-data/vie/package.json')), data),
+  };
+}
+
+/** Tesseract parameters chosen by measurement (README.md). */
+export const DEFAULT_TESSERACT_PARAMS: Record<string, string> = {
+  // Our pages carry no resolution tesseract can trust (PGM has none; phone photos lie).
+  user_defined_dpi: '300',
+};
+
+export interface OcrWord {
+  text: string;
+  confidence: number;
+  /** In pixels of the prepared page (upright, deskewed, scaled, before the margin crop: see `page`). */
+  bbox: { x0: number; y0: number; x1: number; y1: number };
+}
+
+export interface OcrResult {
+  text: string;
+  /** Mean word confidence, 0–100. */
+  confidence: number;
+  words: OcrWord[];
+  /** What preprocessing did, to map word boxes back to the original if needed. */
+  page: { width: number; height: number; rotationDeg: number; skewDeg: number; skewCorrected: boolean; scale: number; colourSuppressed: boolean; lightingFlattened: boolean };
+  timings: { preprocessMs: number; ocrMs: number; totalMs: number };
+}
+
+export interface RecognizeOptions {
+  signal?: AbortSignal;
+  preprocess?: PreprocessOptions;
+  /** Skip the generic post-correction (raw tesseract text). */
+  raw?: boolean;
+}
+
+export interface OcrPool {
+  recognize(image: Buffer, opts?: RecognizeOptions): Promise<OcrResult>;
+  /** Pages asked for and not yet answered (cancelled ones no longer count). */
+  readonly pending: number;
+  terminate(): Promise<void>;
+}
+
+export interface OcrPoolOptions {
+  /** Slots (OCR workers), default 2: one per core of the counter PCs. */
+  size?: number;
+  languageData?: LanguageData;
+  tesseractParams?: Record<string, string>;
+  preprocess?: PreprocessOptions;
+  /**
+   * Where preprocessing runs: 'worker' (default, a worker thread per slot) or 'inline' (the
+   * calling thread; for tools and tests: the pixel loops then block it ~0.1–0.3 s per page).
+   */
+  preprocessIn?: 'worker' | 'inline';
+  /**
+   * Preprocessing worker threads; default ⌈size / 2⌉. Preparing a page costs ~0.2–0.4 s
+   * against ~1–2 s of recognition, so one thread keeps two tesseract workers fed, and each
+   * extra thread costs ~40–80 MB of buffers and malloc arenas.
+   */
+  preprocessWorkers?: number;
+  /** Override the preprocessing worker's module (a bundled build ships it as .mjs). */
+  preprocessWorkerUrl?: URL;
+}
+
+interface Job {
+  input: Buffer;
+  opts: RecognizeOptions;
+  resolve: (r: OcrResult) => void;
+  reject: (e: unknown) => void;
+  enqueued: number;
+  prepared?: PreparedPage;
+  preprocessMs: number;
+  settled: boolean;
+  onAbort?: () => void;
+}
+
+interface PrepWorker {
+  worker: Worker;
+  busy: boolean;
+  calls: Map<number, { resolve: (p: PreparedPage) => void; reject: (e: unknown) => void }>;
+}
+
+/**
+ * How to start a preprocessing worker. Built app: the bundled `preprocess-worker.mjs` next to
+ * this module. From source (tsx, vitest: this file is .ts): Node cannot load TypeScript in
+ * a worker and ignores `--import` there, so a tiny eval'd bootstrap registers tsx's loader
+ * inside the worker thread first, then imports the .ts entry.
+ */
+function spawnPreprocessWorker(override?: URL): Worker {
+  if (override) return new Worker(override);
+  const here = import.meta.url;
+  if (!here.endsWith('.ts')) return new Worker(new URL('./preprocess-worker.mjs', here));
+  const entry = new URL('./preprocess-worker.ts', here).href;
+  const tsxApi = pathToFileURL(path.join(path.dirname(require.resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
+  const boot = `(async () => {
+    const { register } = await import(${JSON.stringify(tsxApi)});
+    register();
+    await import(${JSON.stringify(entry)});
+  })().catch((e) => { setImmediate(() => { throw e; }); });`;
+  return new Worker(boot, { eval: true });
+}
+
+function rebuildError(e: { name: string; message: string; problem?: OcrInputProblem }): Error {
+  if (e.name === 'OcrInputError') return new OcrInputError(e.problem ?? 'corrupt', e.message);
+  const err = new Error(e.message);
+  err.name = e.name;
+  return err;
+}
+
+export async function createOcrPool(options: OcrPoolOptions = {}): Promise<OcrPool> {
+  const size = Math.max(1, options.size ?? 2);
+  const paths = tesseractPaths(options.languageData);
+  const params = { ...DEFAULT_TESSERACT_PARAMS, ...options.tesseractParams };
+
+  const tesseract: { worker: TesseractWorker; busy: boolean }[] = await Promise.all(
+    Array.from({ length: size }, async () => {
+      const worker = await createWorker('vie', OEM.LSTM_ONLY, {
+        ...paths,
+        cacheMethod: 'none',
+        gzip: true,
+        workerBlobURL: false,
+      });
+      await worker.setParameters(params);
+      return { worker, busy: false };
+    }),
+  );
+
+  const prep: PrepWorker[] = [];
+  let closed = false;
+  // A preprocessing worker that dies (crash, failed start) fails its pending pages and is
+  // replaced, so later pages are not stuck behind a dead thread.
+  const startPrep = (pw: PrepWorker) => {
+    const worker = spawnPreprocessWorker(options.preprocessWorkerUrl);
+    pw.worker = worker;
+    worker.on('message', (msg: { id: number; ok: boolean; page?: PreparedPage & { image: Uint8Array }; error?: { name: string; message: string; problem?: OcrInputProblem } }) => {
+      const call = pw.calls.get(msg.id);
+      if (!call) return;
+      pw.calls.delete(msg.id);
+      if (msg.ok && msg.page) {
+        const img = msg.page.image;
+        call.resolve({ ...msg.page, image: Buffer.from(img.buffer, img.byteOffset, img.byteLength) });
+      } else call.reject(rebuildError(msg.error ?? { name: 'Error', message: 'preprocess failed' }));
+    });
+    const fail = (err: unknown) => {
+      for (const c of pw.calls.values()) c.reject(err);
+      pw.calls.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => {
+      fail(new Error(`OCR preprocessing worker stopped (exit code ${code})`));
+      if (!closed && pw.worker === worker) startPrep(pw);
+    });
+  };
+  if ((options.preprocessIn ?? 'worker') === 'worker') {
+    const count = Math.max(1, options.preprocessWorkers ?? Math.ceil(size / 2));
+    for (let i = 0; i < count; i++) {
+      const pw = { busy: false, calls: new Map() } as unknown as PrepWorker;
+      startPrep(pw);
+      prep.push(pw);
+    }
+  }
+
+  let nextId = 1;
+  const queued: Job[] = [];
+  const ready: Job[] = [];
+  let preparing = 0;
+  let recognising = 0;
+
+  const live = new Set<Job>();
+  const settle = (job: Job, fn: () => void) => {
+    if (job.settled) return;
+    job.settled = true;
+    live.delete(job);
+    if (job.onAbort) job.opts.signal?.removeEventListener('abort', job.onAbort);
+    fn();
+  };
+
+  async function runPreprocess(job: Job, slot: PrepWorker | undefined): Promise<PreparedPage> {
+    const popts = { ...options.preprocess, ...job.opts.preprocess };
+    if (!slot) return preparePage(job.input, popts);
+    const id = nextId++;
+    return new Promise<PreparedPage>((resolve, reject) => {
+      slot.calls.set(id, { resolve, reject });
+      // Structured clone copies the input: the caller's original is never touched.
+      slot.worker.postMessage({ id, input: job.input, options: popts });
+    });
+  }
+
+  function pump(): void {
+    // Stage 2: prepared pages to free tesseract workers.
+    for (const t of tesseract) {
+      if (t.busy) continue;
+      const job = ready.shift();
+      if (!job) break;
+      if (job.settled) continue;
+      t.busy = true;
+      recognising++;
+      void recognisePrepared(job, t).finally(() => {
+        t.busy = false;
+        recognising--;
+        pump();
+      });
+    }
+    // Stage 1: keep at most `size` pages prepared ahead.
+    while (queued.length > 0 && preparing + ready.length < size) {
+      const slot = prep.length ? prep.find((p) => !p.busy) : undefined;
+      if (prep.length && !slot) break;
+      const job = queued.shift()!;
+      if (job.settled) continue;
+      if (slot) slot.busy = true;
+      preparing++;
+      const t0 = performance.now();
+      runPreprocess(job, slot)
+        .then(
+          (page) => {
+            job.preprocessMs = performance.now() - t0;
+            job.prepared = page;
+            if (!job.settled) ready.push(job);
+          },
+          (err) => settle(job, () => job.reject(err)),
+        )
+        .finally(() => {
+          if (slot) slot.busy = false;
+          preparing--;
+          pump();
+        });
+      if (!slot) break; // inline: one at a time
+    }
+  }
+
+  async function recognisePrepared(job: Job, t: { worker: TesseractWorker }): Promise<void> {
+    const page = job.prepared!;
+    job.prepared = undefined;
+    const t0 = performance.now();
+    try {
+      const r = await t.worker.recognize(page.image, {}, { text: true, blocks: true });
+      const ocrMs = performance.now() - t0;
+      const words: OcrWord[] = [];
+      for (const block of r.data.blocks ?? []) {
+        for (const para of block.paragraphs) {
+          for (const line of para.lines) {
+            for (const w of line.words) {
+              const dx = page.offsetX;
+              const dy = page.offsetY;
+              words.push({ text: job.opts.raw ? w.text : postprocess(w.text), confidence: w.confidence, bbox: { x0: w.bbox.x0 + dx, y0: w.bbox.y0 + dy, x1: w.bbox.x1 + dx, y1: w.bbox.y1 + dy } });
+            }
+          }
+        }
+      }
+      const text = job.opts.raw ? r.data.text : postprocess(r.data.text);
+      const confidence = words.length ? words.reduce((a, w) => a + w.confidence, 0) / words.length : 0;
+      settle(job, () =>
+        job.resolve({
+          text,
+          confidence,
+          words,
+          page: {
+            width: page.width,
+            height: page.height,
+            rotationDeg: page.rotationDeg,
+            skewDeg: page.skewDeg,
+            skewCorrected: page.skewCorrected,
+            scale: page.scale,
+            colourSuppressed: page.colourSuppressed,
+            lightingFlattened: page.lightingFlattened,
+          },
+          timings: { preprocessMs: job.preprocessMs, ocrMs, totalMs: performance.now() - job.enqueued },
+        }),
+      );
+    } catch (err) {
+      settle(job, () => job.reject(err));
+    }
+  }
+
+  return {
+    get pending() {
+      return live.size;
+    },
+    recognize(image: Buffer, opts: RecognizeOptions = {}): Promise<OcrResult> {
+      if (closed) return Promise.reject(new Error('OCR pool terminated'));
+      if (opts.signal?.aborted) return Promise.reject(new OcrCancelledError());
+      return new Promise<OcrResult>((resolve, reject) => {
+        const job: Job = { input: image, opts, resolve, reject, enqueued: performance.now(), preprocessMs: 0, settled: false };
+        if (opts.signal) {
+          // A queued page is dropped; a page already being worked on finishes in the
+          // background (tesseract cannot be interrupted) and its result is discarded.
+          job.onAbort = () => {
+            const i = queued.indexOf(job);
+            if (i >= 0) queued.splice(i, 1);
+            const k = ready.indexOf(job);
+            if (k >= 0) ready.splice(k, 1);
+            settle(job, () => reject(new OcrCancelledError()));
+          };
+          opts.signal.addEventListener('abort', job.onAbort, { once: true });
+        }
+        live.add(job);
+        queued.push(job);
+        pump();
+      });
+    },
+    async terminate() {
+      closed = true;
+      for (const job of [...queued, ...ready]) settle(job, () => job.reject(new OcrCancelledError('Đã dừng bộ nhận dạng chữ.')));
+      queued.length = 0;
+      ready.length = 0;
+      await Promise.all([...tesseract.map((t) => t.worker.terminate()), ...prep.map((p) => p.worker.terminate())]);
+    },
+  };
+}
