@@ -1,5 +1,6 @@
 // Sync benchmarks: a commune's day over a slow link, and the hub under 200 communes at once.
-//   sync_day_s                      100 dossiers (7 events each) + 500 pages of ~100 KB,
+//   sync_day_s                      100 dossiers (7 events each) + 500 compact pages of ~100 KB made in
+//                                   the app and sent by its sync engine (one syncNow),
 //                                   over 1 Mbit/s up / 4 Mbit/s down, 150 ms RTT (fault proxy)
 //   sync_link_efficiency_pct        payload bytes ÷ (link rate × time), target ≥ 85
 //   sync_record_bytes_per_dossier   push body bytes per dossier
@@ -61,56 +62,15 @@ async function pool<T>(items: T[], n: number, fn: (t: T) => Promise<void>) {
   );
 }
 
+/**
+ * sync_day_s, sync_link_efficiency_pct, sync_record_bytes_per_dossier, resume_resent_kb: a
+ * commune's day through the REAL app engine, in bench/appSyncDay.ts. It is loaded by URL so
+ * that the hub's Node-only typecheck (server/tsconfig.json, which includes bench/sync*.ts)
+ * does not walk the whole desktop app; the root tsconfig checks that file.
+ */
 export async function benchLink(report: Report): Promise<void> {
-  const dossiers = Number(process.env.BENCH_SYNC_DOSSIERS ?? 100);
-  const pages = Number(process.env.BENCH_SYNC_PAGES ?? 500);
-  const h = await startTestHub('pglite');
-  try {
-    const d = await h.device('000.00.13.H12', 'Máy bench');
-    const proxy = await FaultProxy.start({ targetPort: Number(new URL(h.url).port), upBitsPerSec: UP_BPS, downBitsPerSec: DOWN_BPS, latencyMs: ONE_WAY_MS });
-    try {
-      const client = new SyncClient({ hubUrl: proxy.url, deviceToken: d.token, chunkBytes: CHUNK, timeoutMs: 120_000 });
-      const { events, files } = makeDay(d.maker, dossiers, pages);
-      // What goes on the wire for the records: gzip'd push bodies, as the client sends them.
-      const recordBytes = splitIntoBatches(events).reduce((n, b) => n + gzipSync(JSON.stringify({ batchId: randomUUID(), events: b })).length, 0);
-      const fileBytes = files.reduce((s, f) => s + f.length, 0);
-      const t0 = performance.now();
-      // Records first (they make the dossiers visible at the province at once), pages behind
-      // them on parallel connections so the link never idles during a round trip.
-      const pushing = client.push(events);
-      await pool(files, UPLOAD_CONCURRENCY, async (f) => {
-        const st = await client.uploadFile(sha256(f), f.length, (o, n) => f.subarray(o, o + n), 'image/webp');
-        if (!st.complete) throw new Error('upload incomplete');
-      });
-      const pushed = await pushing;
-      const seconds = (performance.now() - t0) / 1000;
-      if (pushed.accepted !== events.length) throw new Error(`pushed ${pushed.accepted}/${events.length}`);
-      const last = events[events.length - 1];
-      const st = await client.syncState(last.dossierId);
-      if (!st.synced) throw new Error('last dossier not synced');
-      const payload = recordBytes + fileBytes;
-      report('sync_day_s', round(seconds, 1), 's');
-      report('sync_link_efficiency_pct', round((payload * 8 * 100) / (UP_BPS * seconds), 1), '%');
-      report('sync_record_bytes_per_dossier', Math.round(recordBytes / dossiers), 'B');
-      process.stderr.write(
-        `[bench sync] ${dossiers} hồ sơ, ${events.length} sự kiện, ${files.length} trang, ${(payload / 1e6).toFixed(1)} MB; ` +
-          `proxy lên ${(proxy.stats.upBytes / 1e6).toFixed(2)} MB, ${proxy.stats.connections} kết nối\n`,
-      );
-
-      // A cut in the middle of a file, then the resume.
-      const big = randomBytes(1_000_000);
-      proxy.cutAfterUpstreamBytes(400_000, 'PATCH /v1/files/');
-      const st2 = await client.uploadFile(sha256(big), big.length, (o, n) => big.subarray(o, o + n));
-      if (!st2.complete || proxy.stats.cuts !== 1) throw new Error('resume scenario did not cut');
-      const stored = await h.hub.blobs.read(sha256(big));
-      if (Buffer.compare(stored, big) !== 0) throw new Error('resumed file differs');
-      report('resume_resent_kb', round(st2.bytesResent / 1024, 1), 'KiB');
-    } finally {
-      await proxy.close();
-    }
-  } finally {
-    await h.stop();
-  }
+  const mod = (await import(new URL('./appSyncDay.ts', import.meta.url).href)) as { benchAppDay(report: Report): Promise<void> };
+  await mod.benchAppDay(report);
 }
 
 /** The hub as its own process (as deployed), so its CPU is its own and measurable. */

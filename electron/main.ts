@@ -38,7 +38,7 @@ async function createWindow() {
   const { openAppServices } = await import('./services/app');
   let services: ReturnType<typeof openAppServices>;
   try {
-    services = openAppServices({ dataDir: app.getPath('userData'), appVersion: app.getVersion(), nativeBinding: nativeBinding() });
+    services = openAppServices({ dataDir: app.getPath('userData'), appVersion: app.getVersion(), nativeBinding: nativeBinding(), autoSync: true });
   } catch (e) {
     dialog.showErrorBox('Không mở được dữ liệu', e instanceof Error ? e.message : String(e));
     app.quit();
@@ -74,6 +74,27 @@ async function createWindow() {
     },
   });
   win.removeMenu();
+  // Closing with changes the province does not have yet: a last sync, then a warning, never a
+  // silent loss (the decision is services/sync/closing.ts).
+  const { decideOnClose } = await import('./services/sync/closing');
+  let closeAllowed = false;
+  win.on('close', (e) => {
+    if (closeAllowed) return;
+    e.preventDefault();
+    void (async () => {
+      let d = decideOnClose(services.sync.closeFacts(), false);
+      if (d.action === 'sync-first') {
+        await services.sync.trySyncFor(d.timeoutMs);
+        d = decideOnClose(services.sync.closeFacts(), true);
+      }
+      if (d.action === 'ask') {
+        const r = await dialog.showMessageBox(win, { type: 'warning', title: d.title, message: d.message, detail: d.detail, buttons: d.buttons, defaultId: 1, cancelId: 1, noLink: true });
+        if (r.response !== 0) return;
+      }
+      closeAllowed = true;
+      win.close();
+    })();
+  });
   win.once('ready-to-show', () => win.show());
   win.webContents.on('will-navigate', (e, url) => {
     if (url.split('#')[0] !== rendererUrl) e.preventDefault();

@@ -7,6 +7,8 @@ import { dispatch } from '../ipc/dispatch';
 import { appVersion, defaultDataDir } from '../paths';
 import { DEFAULT_WORKING_HOURS, type UnitSettings } from '../../shared/domain/types';
 import type { AppInfo } from '../../shared/ipc/contract';
+import { importCommand, ocrCommand, PAGES_HELP } from './pagesCommands';
+import { enrollCommand, syncCommand, SYNC_HELP } from './syncCommands';
 
 const HELP = `Một cửa xã ${appVersion()} — dòng lệnh
 
@@ -18,7 +20,7 @@ Lệnh:
                              Tạo N hồ sơ mẫu thực tế (mặc định 1000) để thử nghiệm
   export [--out FILE] [--from yyyy-mm-dd] [--to yyyy-mm-dd]
                              Xuất hồ sơ ra JSON (mặc định ra màn hình)
-
+${PAGES_HELP}${SYNC_HELP}
 Tuỳ chọn chung:
   --data-dir DIR             Thư mục dữ liệu (mặc định: ${defaultDataDir()}; hoặc biến MOTCUA_DATA_DIR)
   --help                     Hướng dẫn này
@@ -48,6 +50,13 @@ export async function runCli(argv: string[], out: NodeJS.WritableStream = proces
       out: { type: 'string' },
       from: { type: 'string' },
       to: { type: 'string' },
+      json: { type: 'boolean' },
+      'no-wait': { type: 'boolean' },
+      hub: { type: 'string' },
+      code: { type: 'string' },
+      name: { type: 'string' },
+      'allow-insecure-http': { type: 'boolean' },
+      status: { type: 'boolean' },
     },
   });
   const command = positionals[0];
@@ -55,6 +64,8 @@ export async function runCli(argv: string[], out: NodeJS.WritableStream = proces
     out.write(HELP);
     return command || values.help ? 0 : 2;
   }
+  // OCR of loose files needs no data folder.
+  if (command === 'ocr') return ocrCommand(positionals.slice(1), values.json ?? false, out);
   const dataDir = values['data-dir'] ? values['data-dir'] : defaultDataDir();
   const { openAppServices } = await import('../services/app');
   const services = openAppServices({ dataDir, appVersion: appVersion() });
@@ -109,6 +120,14 @@ export async function runCli(argv: string[], out: NodeJS.WritableStream = proces
         }
         return 0;
       }
+      case 'import': {
+        const info = await call<AppInfo>('app.info', {});
+        return await importCommand(services, positionals[1], { wait: !values['no-wait'], actor: info.settings?.clerkName ?? '' }, out);
+      }
+      case 'enroll':
+        return await enrollCommand({ hub: values.hub, code: values.code, name: values.name, allowInsecureHttp: values['allow-insecure-http'] }, call, out);
+      case 'sync':
+        return await syncCommand(services, values.status ?? false, out);
       default:
         process.stderr.write(`Lệnh không có: ${command}\n\n${HELP}`);
         return 2;
@@ -120,7 +139,8 @@ export async function runCli(argv: string[], out: NodeJS.WritableStream = proces
     }
     throw e;
   } finally {
-    services.close();
+    // Also ends the OCR workers (import), so the process can exit.
+    await services.closeAsync();
   }
 }
 

@@ -16,6 +16,13 @@ import { GuidanceService } from './guidance';
 import { FormService } from './forms';
 import { exportDossiers } from './export';
 import { seedDemoDossiers, type SeedOptions } from './seed/seed';
+import { PageStore, type PagesContext } from './pages/index';
+import { OcrQueue, type OcrEngine } from './pages/ocrQueue';
+import { pageHandlers } from './pages/handlers';
+import { addPages, requireComponent, requireDossier } from './pages/index';
+import { CaptureService, type CaptureOptions } from './scanner/index';
+import { captureHandlers } from './scanner/handlers';
+import { SyncEngine, type SyncEngineOptions } from './sync/engine';
 
 export const DB_FILE_NAME = 'motcua.sqlite';
 
@@ -27,6 +34,16 @@ export interface AppServicesOptions {
   nativeBinding?: string;
   /** Integrity check on open (default 'auto'); see openDatabase. */
   check?: 'quick' | 'header' | 'auto';
+  /** OCR pool slots (default 2, one per core). */
+  ocrWorkers?: number;
+  /** Replaces the tesseract pool (tests). */
+  ocrEngine?: (size: number) => Promise<OcrEngine>;
+  /** Capture: the scanner driver (default by platform) and the scan folder's poll timing (tests). */
+  capture?: Pick<CaptureOptions, 'driver' | 'scanFolder'>;
+  /** Sync with the province hub: start the automatic mode (the Electron app; not the CLI or tests). */
+  autoSync?: boolean;
+  /** Sync engine overrides (tests, bench): HTTP client options, upload concurrency. */
+  sync?: Pick<SyncEngineOptions, 'client' | 'uploadConcurrency' | 'periodMs'>;
 }
 
 export interface AppServices {
@@ -35,6 +52,16 @@ export interface AppServices {
   close(): void;
   seedDemo(count: number, opts?: SeedOptions): { count: number; seconds: number };
   exportDossiers(opts?: { from?: string; to?: string }): Iterable<object>;
+  /** Digitised pages: pass to addPages (pages/index.ts) from capture services and tools. */
+  pages: PagesContext;
+  /** The persisted OCR queue (pages/ocrQueue.ts). */
+  ocr: OcrQueue;
+  /** Scanners, the watched scan folder and its inbox (scanner/index.ts). */
+  capture: CaptureService;
+  /** close() and wait for the OCR workers to end. */
+  closeAsync(): Promise<void>;
+  /** Sync with the province hub (sync/engine.ts). */
+  sync: SyncEngine;
 }
 
 export function openAppServices(opts: AppServicesOptions): AppServices {
@@ -50,6 +77,20 @@ export function openAppServices(opts: AppServicesOptions): AppServices {
     const dossiers = new DossierService({ db, now, settings, procedures, holidays, citizens });
     const guidance = new GuidanceService(db, now, settings, procedures);
     const forms = new FormService(opts.dataDir, settings, dossiers, guidance);
+    const pageStore = new PageStore(opts.dataDir);
+    const ocr = new OcrQueue({ db, store: pageStore, now, size: opts.ocrWorkers ?? 2, createEngine: opts.ocrEngine });
+    const pages: PagesContext = { db, dataDir: opts.dataDir, now, store: pageStore, onQueued: () => ocr.kick() };
+    const capture = new CaptureService({
+      dataDir: opts.dataDir,
+      db,
+      now,
+      addPages: (i) => addPages(pages, i),
+      actor: () => settings.get()?.clerkName ?? '',
+      checkTarget: (dossierId, componentId) => void requireComponent(db, requireDossier(db, dossierId).id, componentId),
+      ...opts.capture,
+    });
+
+    const sync = new SyncEngine({ db, dataDir: opts.dataDir, now, settings, procedures, holidays, ...opts.sync });
 
     const handlers: Handlers = {
       'app.info': () => ({ version: opts.appVersion ?? '0.0.0', dataDir: opts.dataDir, settings: settings.get(), now: now() }),
@@ -76,23 +117,50 @@ export function openAppServices(opts: AppServicesOptions): AppServices {
       'holidays.list': (i) => holidays.list(i.year),
       'holidays.save': (i) => holidays.save(i),
       'holidays.delete': (i) => holidays.delete(i.date),
+
+      ...pageHandlers({ pages, ocr, actor: () => settings.get()?.clerkName ?? '' }),
+      ...captureHandlers(capture),
+
+      'sync.status': () => sync.status(),
+      'sync.now': () => sync.syncNow(),
+      'sync.enroll': (i) => sync.enroll(i),
+      'sync.retryFailed': () => sync.retryFailed(),
+      'sync.conflicts': () => sync.conflicts(),
+      'sync.resolveConflict': (i) => sync.resolveConflict(i),
     };
 
+    pageStore.sweepTemp();
+    ocr.resume();
+    if (opts.autoSync) sync.start();
+
     let closed = false;
+    let ocrClosed: Promise<void> = Promise.resolve();
+    const close = () => {
+      if (closed) return;
+      closed = true;
+      sync.close();
+      ocrClosed = ocr.close();
+      void capture.close();
+      cancelIdleMaintenance(db);
+      try {
+        db.pragma('optimize');
+      } catch {
+        /* best effort */
+      }
+      db.close();
+    };
     return {
       handlers,
       db,
-      close: () => {
-        if (closed) return;
-        closed = true;
-        cancelIdleMaintenance(db);
-        try {
-          db.pragma('optimize');
-        } catch {
-          /* best effort */
-        }
-        db.close();
+      close,
+      closeAsync: async () => {
+        close();
+        await ocrClosed;
       },
+      pages,
+      ocr,
+      capture,
+      sync,
       seedDemo: (count, seedOpts) => seedDemoDossiers({ db, now, settings, procedures, holidays, dossiers }, count, seedOpts),
       exportDossiers: (o) => exportDossiers(db, o),
     };

@@ -28,6 +28,9 @@ import type { SettingsStore } from './settings';
 import type { ProcedureStore } from './procedures';
 import type { HolidayStore } from './holidays';
 import type { CitizenStore } from './citizens';
+import { dossiersByPageText } from './pages/search';
+import { randomUUID } from 'node:crypto';
+import { dossierUid, emit, nextDossierSequence } from './sync/outbox';
 
 /**
  * Statuses whose clock is running: overdue / due-soon lists look only at these. They are
@@ -135,8 +138,8 @@ export class DossierWriter {
 
   constructor(db: Db) {
     this.insertDossier = db.prepare(
-      `INSERT INTO dossiers (${DOSSIER_INSERT_COLUMNS.map((c) => c[0]).join(', ')})
-       VALUES (${DOSSIER_INSERT_COLUMNS.map(() => '?').join(', ')})`,
+      `INSERT INTO dossiers (${DOSSIER_INSERT_COLUMNS.map((c) => c[0]).join(', ')}, uid)
+       VALUES (${DOSSIER_INSERT_COLUMNS.map(() => '?').join(', ')}, ?)`,
     );
     this.insertComponent = db.prepare(
       `INSERT INTO dossier_components (dossier_id, position, component_id, name, original, certified, photocopy, received)
@@ -149,10 +152,10 @@ export class DossierWriter {
     this.insertFts = db.prepare('INSERT INTO dossier_fts (rowid, body) VALUES (?, ?)');
   }
 
-  /** Inserts the dossier row, its components and its search entry; returns the new id. */
-  write(row: Omit<DossierRow, 'id'>, components: DossierComponent[]): number {
+  /** Inserts the dossier row, its components and its search entry; returns the new id. `uid` = its sync stream id. */
+  write(row: Omit<DossierRow, 'id'>, components: DossierComponent[], uid: string = randomUUID()): number {
     // Positional binding: measurably faster than named parameters for 27 columns (bulk seeding).
-    const id = Number(this.insertDossier.run(DOSSIER_INSERT_COLUMNS.map((c) => row[c[1]])).lastInsertRowid);
+    const id = Number(this.insertDossier.run([...DOSSIER_INSERT_COLUMNS.map((c) => row[c[1]]), uid]).lastInsertRowid);
     components.forEach((c, i) =>
       this.insertComponent.run(id, i + 1, c.componentId, c.name, c.original, c.certified, c.photocopy, c.received ? 1 : 0),
     );
@@ -297,7 +300,8 @@ export class DossierService {
     },
   ): Dossier {
     const tx = this.db.transaction((): Dossier => {
-      const seq = nextNumber(this.db, 'dossier', unitCode, vnIsoDate(x.receivedAt));
+      // The device's slot numbering (sync/outbox.ts, PROTOCOL.md §7).
+      const seq = nextDossierSequence(this.db, unitCode, x.receivedAt);
       const code = formatDossierCode(unitCode, x.receivedAt, seq);
       const registerBook = vnParts(x.receivedAt).year;
       const registerNo = nextNumber(this.db, 'register', unitCode, String(registerBook));
@@ -330,8 +334,10 @@ export class DossierService {
         registerBook,
         registerNo,
       };
-      const id = this.writer.write(row, x.components);
+      const uid = randomUUID();
+      const id = this.writer.write(row, x.components, uid);
       this.writer.event(id, x.eventType, null, x.status, clerk, x.now, x.reason, 1);
+      emitReceived(this.db, uid, row, x.components, x.now);
       this.deps.citizens.upsert(applicant, x.receivedAt);
       return toDossier({ ...row, id }, x.components);
     });
@@ -414,6 +420,7 @@ export class DossierService {
       });
       const actor = this.deps.settings.get()?.clerkName ?? '';
       this.writer.event(row.id, eventTypeForTransition(from, to), from, to, actor, now, note);
+      emit(this.db, { type: 'dossier.status_changed', stream: dossierUid(this.db, row.id), at: now, actor, body: { from, to, note, ...(to === 7 || to === 8 ? { reason: input.note } : {}) } });
     });
     tx.immediate();
     scheduleIdleMaintenance(this.db);
@@ -427,6 +434,7 @@ export class DossierService {
     let order = 'd.received_at DESC, d.id DESC';
 
     const q = (filter.query ?? '').trim();
+    let pageMatch: string | null = null;
     if (q) {
       if (CODE_QUERY.test(q)) {
         const upper = q.toUpperCase();
@@ -441,6 +449,7 @@ export class DossierService {
           params.push(match);
           // Newest saved first: lets FTS5 walk its index backwards and stop at LIMIT.
           order = 'f.rowid DESC';
+          pageMatch = match;
         }
       }
     }
@@ -486,6 +495,10 @@ export class DossierService {
       where.length === 1 && from.startsWith('dossier_fts')
         ? `SELECT count(*) FROM (SELECT 1 FROM dossier_fts WHERE dossier_fts MATCH ? LIMIT ${TOTAL_CAP})`
         : `SELECT count(*) FROM (SELECT 1 FROM ${from} ${whereSql} LIMIT ${TOTAL_CAP})`;
+    // Words of scanned pages (pages/search.ts): a second query, merged in below; empty at
+    // once when no page has text, so the name/ID/code search keeps its speed.
+    const pageIds = pageMatch ? dossiersByPageText(this.db, pageMatch) : [];
+    if (pageIds.length) return this.listWithPages(filter, from, where, params, pageIds);
     const rows = this.stmt(itemsSql).all(...params, filter.limit, filter.offset) as (Omit<DossierSummary, 'id'> & { id: number })[];
     // A short page is the end of the list: its total is known without counting again
     // (halves the cost of a rare full-name search, whose page already walked every match).
@@ -494,6 +507,44 @@ export class DossierService {
         ? filter.offset + rows.length
         : (this.stmt(countSql).pluck().get(...params) as number);
     return { items: rows.map((r) => ({ ...r, id: String(r.id) })), total };
+  }
+
+  /**
+   * The text search merged with the dossiers found by the words of their scanned pages
+   * (both newest first, by id): the first offset + limit of each, deduplicated. Page hits
+   * still pass the other filters (status, procedure, dates).
+   */
+  private listWithPages(
+    filter: HandlerInput<'dossiers.list'>,
+    from: string,
+    where: string[],
+    params: unknown[],
+    pageIds: number[],
+  ): { items: DossierSummary[]; total: number } {
+    const want = filter.offset + filter.limit;
+    const whereSql = `WHERE ${where.join(' AND ')}`;
+    const byText = this.stmt(`SELECT ${SUMMARY_COLUMNS} FROM ${from} ${whereSql} ORDER BY f.rowid DESC LIMIT ?`).all(...params, want) as (Omit<
+      DossierSummary,
+      'id'
+    > & { id: number })[];
+    const textTotal =
+      byText.length < want ? byText.length : (this.stmt(`SELECT count(*) FROM (SELECT 1 FROM ${from} ${whereSql} LIMIT ${TOTAL_CAP})`).pluck().get(...params) as number);
+    // The same filters minus the FTS match (its first condition and parameter).
+    const rest = where.slice(1);
+    const restParams = params.slice(1);
+    const seen = new Set(byText.map((r) => r.id));
+    const extraIds = pageIds.filter((id) => !seen.has(id));
+    const byPage = extraIds.length
+      ? (this.db
+          .prepare(
+            `SELECT ${SUMMARY_COLUMNS} FROM dossiers d WHERE d.id IN (SELECT value FROM json_each(?)) ${rest.length ? 'AND ' + rest.join(' AND ') : ''}
+             AND d.id NOT IN (SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH ?)`,
+          )
+          .all(JSON.stringify(extraIds), ...restParams, params[0]) as (Omit<DossierSummary, 'id'> & { id: number })[])
+      : [];
+    const merged = [...byText, ...byPage].sort((a, b) => b.id - a.id);
+    const page = merged.slice(filter.offset, want);
+    return { items: page.map((r) => ({ ...r, id: String(r.id) })), total: Math.min(TOTAL_CAP, textTotal + byPage.length) };
   }
 
   private stmt(sql: string) {
@@ -505,6 +556,41 @@ export class DossierService {
     }
     return s;
   }
+}
+
+/**
+ * The outbox events of a new dossier (sync/outbox.ts): `dossier.received` with the full
+ * record; a refusal (Mẫu 03) is a registration (1) refused at once (1 → 3, with the reason).
+ */
+function emitReceived(db: Db, uid: string, row: Omit<DossierRow, 'id'>, components: DossierComponent[], now: EpochMs): void {
+  const refused = row.status === 3;
+  emit(db, {
+    type: 'dossier.received',
+    stream: uid,
+    at: now,
+    actor: row.receivedBy,
+    body: {
+      code: row.code,
+      procedureCode: row.procedureCode,
+      procedureName: row.procedureName,
+      fieldCode: row.fieldCode,
+      fieldName: row.fieldName,
+      applicant: { fullName: row.applicantName, idNumber: row.idNumber, birthDate: row.birthDate, address: row.address, phone: row.phone, email: row.email },
+      components,
+      copies: row.copies,
+      channel: row.channel,
+      resultDelivery: row.resultDelivery,
+      status: refused ? 1 : row.status,
+      receivedAt: row.receivedAt,
+      appointmentAt: row.appointmentAt,
+      processingHours: row.processingHours,
+      receivedBy: row.receivedBy,
+      note: row.note,
+      registerBook: row.registerBook,
+      registerNo: row.registerNo,
+    },
+  });
+  if (refused) emit(db, { type: 'dossier.status_changed', stream: uid, at: now, actor: row.receivedBy, body: { from: 1, to: 3, note: row.reason, reason: row.reason } });
 }
 
 function dayStart(iso: string): EpochMs {

@@ -8,6 +8,8 @@ import { AppError } from './errors';
 import { nextNumber } from './sequences';
 import type { SettingsStore } from './settings';
 import type { ProcedureStore } from './procedures';
+import { randomUUID } from 'node:crypto';
+import { emit } from './sync/outbox';
 
 interface SlipRow {
   id: number;
@@ -54,8 +56,8 @@ export class GuidanceService {
     private readonly procedures: ProcedureStore,
   ) {
     this.insertStmt = db.prepare(
-      `INSERT INTO guidance_slips (unit_code, year, number, procedure_code, procedure_name, applicant, missing, reason, issued_by, issued_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO guidance_slips (unit_code, year, number, procedure_code, procedure_name, applicant, missing, reason, issued_by, issued_at, uid)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.getStmt = db.prepare(`SELECT ${COLUMNS} FROM guidance_slips WHERE id = ?`);
     this.listStmt = db.prepare(`SELECT ${COLUMNS} FROM guidance_slips ORDER BY id DESC LIMIT ?`);
@@ -68,12 +70,21 @@ export class GuidanceService {
     const year = vnParts(issuedAt).year;
     const tx = this.db.transaction(() => {
       const number = nextNumber(this.db, 'guidance', s.unitCode, String(year));
+      const uid = randomUUID();
       const id = Number(
         this.insertStmt.run(
           s.unitCode, year, number, p.code, p.name,
-          JSON.stringify(input.applicant), JSON.stringify(input.missing), input.reason, s.clerkName, issuedAt,
+          JSON.stringify(input.applicant), JSON.stringify(input.missing), input.reason, s.clerkName, issuedAt, uid,
         ).lastInsertRowid,
       );
+      // The slip is its own stream on the wire (PROTOCOL.md §2), sent by sync/engine.ts.
+      emit(this.db, {
+        type: 'guidance.issued',
+        stream: uid,
+        at: issuedAt,
+        actor: s.clerkName,
+        body: { number, year, procedureCode: p.code, procedureName: p.name, applicant: input.applicant, missing: input.missing, reason: input.reason, issuedBy: s.clerkName, issuedAt },
+      });
       return id;
     });
     return this.get(String(tx.immediate()));

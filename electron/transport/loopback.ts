@@ -11,12 +11,21 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { dispatch, type Handlers } from '../ipc/dispatch';
+import { MAX_PAGE_CALL_BYTES } from '../../shared/ipc/pages';
 
 export const RENDERER_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; font-src 'self'; " +
   "connect-src 'self'; media-src 'self' blob: mediastream:; frame-src blob:; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Channels that carry files (base64 in JSON) get a bigger body: pages.add allows 60 MB of
+ * files per call (shared/ipc/pages.ts), i.e. 80 MB of base64, plus the JSON around it.
+ */
+const CHANNEL_BODY_BYTES: Record<string, number> = {
+  'pages.add': Math.ceil((MAX_PAGE_CALL_BYTES * 4) / 3) + 1024 * 1024,
+};
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -79,7 +88,8 @@ export async function serveLoopback(opts: LoopbackOptions): Promise<LoopbackServ
       if (given.length !== tokenBuf.length || !timingSafeEqual(given, tokenBuf)) {
         return sendJson(res, 401, { ok: false, error: { code: 'invalid', message: 'Phiên làm việc không hợp lệ. Hãy mở lại ứng dụng.' } });
       }
-      const body = await readBody(req);
+      const channelName = decodeURIComponent(url.pathname.slice('/rpc/'.length));
+      const body = await readBody(req, CHANNEL_BODY_BYTES[channelName] ?? MAX_BODY_BYTES);
       if (body === null) {
         return sendJson(res, 413, { ok: false, error: { code: 'invalid', message: 'Dữ liệu gửi lên quá lớn.' } });
       }
@@ -166,14 +176,14 @@ function sendText(res: http.ServerResponse, status: number, text: string) {
   res.end(text);
 }
 
-function readBody(req: http.IncomingMessage): Promise<Buffer | null> {
+function readBody(req: http.IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let tooBig = false;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY_BYTES) {
+      if (size > maxBytes) {
         tooBig = true;
         chunks.length = 0;
         return;

@@ -11,6 +11,11 @@ import { DossierListScreen, type ListState } from './screens/DossierList';
 import { DossierDetailScreen } from './screens/DossierDetail';
 import { CatalogueScreen } from './screens/Catalogue';
 import { HolidaysScreen } from './screens/Holidays';
+import { ScanFolderSetting } from './capture/ScanFolderSetting';
+import { SyncIndicator } from './sync/SyncIndicator';
+import { SyncScreen } from './sync/SyncScreen';
+import { useSyncStatus } from './sync/useSyncStatus';
+import type { SyncStatus } from '../../shared/ipc/sync';
 
 export type Route =
   | { name: 'intake' }
@@ -18,7 +23,8 @@ export type Route =
   | { name: 'detail'; id: string }
   | { name: 'catalogue' }
   | { name: 'holidays' }
-  | { name: 'settings' };
+  | { name: 'settings' }
+  | { name: 'sync' };
 
 export function App() {
   return (
@@ -37,6 +43,7 @@ function Shell() {
   const [listState, setListState] = useState<ListState | null>(null);
   // Bumped to remount the intake screen for a new dossier.
   const [intakeKey, setIntakeKey] = useState(0);
+  const sync = useSyncStatus();
 
   const load = useCallback(async () => {
     setLoadError(null);
@@ -98,7 +105,7 @@ function Shell() {
 
   return (
     <div className="app">
-      <Header settings={settings} route={route} go={go} />
+      <Header settings={settings} route={route} go={go} syncStatus={sync.status} />
       <main className="main" data-testid={`screen-${route.name}`}>
         <ErrorBoundary key={route.name + ('id' in route ? route.id : '')} onReset={() => go({ name: route.name === 'detail' ? 'list' : route.name } as Route)}>
           {route.name === 'intake' && (
@@ -115,9 +122,11 @@ function Shell() {
           {route.name === 'detail' && <DossierDetailScreen id={route.id} onBack={() => go({ name: 'list' })} />}
           {route.name === 'catalogue' && <CatalogueScreen />}
           {route.name === 'holidays' && <HolidaysScreen />}
+          {route.name === 'sync' && <SyncScreen status={sync.status} refresh={sync.refresh} onOpenDossier={(id) => go({ name: 'detail', id })} />}
           {route.name === 'settings' && (
             <div className="settings-wrap">
               <SetupScreen initial={settings} onSaved={(s) => { setSettings(s); go({ name: 'intake' }); }} />
+              <ScanFolderSetting />
             </div>
           )}
         </ErrorBoundary>
@@ -133,7 +142,7 @@ const NAV: { route: Route['name']; label: string; key?: string }[] = [
   { route: 'holidays', label: 'Ngày nghỉ' },
 ];
 
-function Header({ settings, route, go }: { settings: UnitSettings; route: Route; go: (r: Route) => void }) {
+function Header({ settings, route, go, syncStatus }: { settings: UnitSettings; route: Route; go: (r: Route) => void; syncStatus: SyncStatus | null }) {
   const active = route.name === 'detail' ? 'list' : route.name;
   return (
     <header className="header">
@@ -156,6 +165,7 @@ function Header({ settings, route, go }: { settings: UnitSettings; route: Route;
           </button>
         ))}
       </nav>
+      <SyncIndicator status={syncStatus} active={route.name === 'sync'} onOpen={() => go({ name: 'sync' })} />
       <div className="header-right">
         <SavedIndicator />
         <button type="button" className="clerk" data-testid="clerk-name" title="Cài đặt đơn vị" onClick={() => go({ name: 'settings' })}>

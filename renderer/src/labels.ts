@@ -31,6 +31,7 @@ export const EVENT_TEXT: Record<DossierEventType, string> = {
   result_returned: 'Trả kết quả',
   form_printed: 'In phiếu',
   edited: 'Sửa thông tin',
+  reused: 'Tái sử dụng giấy tờ đã số hoá',
 };
 
 export const DELIVERY_TEXT: Record<ResultDelivery, string> = {

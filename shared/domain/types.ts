@@ -170,7 +170,9 @@ export type DossierEventType =
   | 'resolved'
   | 'result_returned'
   | 'form_printed'
-  | 'edited';
+  | 'edited'
+  /** Digitised components of an earlier dossier attached to this one (DOMAIN.md §5). */
+  | 'reused';
 
 export interface DossierEvent {
   id: string;

@@ -18,6 +18,9 @@ import type {
   EpochMs,
 } from '../domain/types';
 import { nfc } from '../domain/text';
+import { pagesCalls } from './pages';
+import { captureCalls } from './capture';
+import { syncCalls } from './sync';
 
 // ---------- building blocks ----------
 
@@ -264,6 +267,15 @@ export const contract = {
   'holidays.list': call<HolidayEntry[]>()(z.object({ year: z.number().int().min(1900).max(2199) })),
   'holidays.save': call<HolidayEntry[]>()(holidaySchema),
   'holidays.delete': call<HolidayEntry[]>()(z.object({ date: isoDate('Ngày') })),
+
+  // Digitisation: pages, OCR queue, searchable PDF, reuse (./pages.ts).
+  ...pagesCalls,
+
+  // Capture: scanners, the watched scan folder and its inbox (./capture.ts).
+  ...captureCalls,
+
+  // Sync with the province hub: status, run now, enrolment, failed items, conflicts (./sync.ts).
+  ...syncCalls,
 } as const;
 
 export type Contract = typeof contract;

@@ -48,7 +48,7 @@ async function prepare(): Promise<string> {
 }
 
 describe('several processes on one file', () => {
-  it('4 processes × 200 saves on the same day: every code unique, numbers 1..800 without gaps', async () => {
+  it('4 processes × 200 saves on the same day: every code unique, numbers 1001..1800 (slot 1) without gaps', async () => {
     const dir = await prepare();
     const savers = Array.from({ length: 4 }, () => startSaver(dir, 200));
     const codes = await Promise.all(savers.map((s) => s.done));
@@ -62,7 +62,7 @@ describe('several processes on one file', () => {
     db.close();
     expect(rows).toHaveLength(800);
     const seqs = rows.map((r) => parseDossierCode(r.code)!.seq).sort((x, y) => x - y);
-    expect(seqs).toEqual(Array.from({ length: 800 }, (_, i) => i + 1));
+    expect(seqs).toEqual(Array.from({ length: 800 }, (_, i) => 1000 + i + 1));
     expect(new Set(rows.map((r) => parseDossierCode(r.code)!.date))).toEqual(new Set(['2026-03-02']));
     expect(rows.map((r) => r.no).sort((x, y) => x - y)).toEqual(Array.from({ length: 800 }, (_, i) => i + 1));
     expect(new Set(printed)).toEqual(new Set(rows.map((r) => r.code)));
@@ -99,7 +99,7 @@ describe('several processes on one file', () => {
       resultDelivery: 'counter',
       receivedAt: AT + 500_000,
     });
-    expect(parseDossierCode(next.code)!.seq).toBe(inFile.size + 1);
+    expect(parseDossierCode(next.code)!.seq).toBe(1000 + inFile.size + 1);
     expect(a.services.db.pragma('integrity_check', { simple: true })).toBe('ok');
     a.close();
   }, 120_000);

@@ -48,6 +48,11 @@ describe('openDatabase', () => {
       [
         'citizens', 'dossier_components', 'dossier_events', 'dossier_fts', 'dossiers', 'guidance_slips',
         'holidays', 'procedures', 'sequences', 'settings',
+        // migration 2 (digitised pages)
+        'pages', 'ocr_jobs', 'page_text', 'component_digitisation',
+        'page_fts', 'page_fts_config', 'page_fts_data', 'page_fts_docsize', 'page_fts_idx',
+        // migration 3 (sync with the province hub)
+        'sync_device', 'outbox', 'sync_files', 'sync_dossiers', 'sync_remote_events', 'sync_conflicts', 'sync_state',
       ].sort(),
     );
     db.close();

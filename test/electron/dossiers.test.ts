@@ -111,8 +111,8 @@ describe('dossiers.receive', () => {
     const a = await app(c.now);
     const d1 = await a.call('dossiers.receive', receiveInput());
     const d2 = await a.call('dossiers.receive', receiveInput());
-    expect(d1.code).toBe('000.00.13.H12-260302-0001');
-    expect(d2.code).toBe('000.00.13.H12-260302-0002');
+    expect(d1.code).toBe('000.00.13.H12-260302-1001');
+    expect(d2.code).toBe('000.00.13.H12-260302-1002');
     expect([d1.registerBook, d1.registerNo, d2.registerNo]).toEqual([2026, 1, 2]);
     expect(d1.status).toBe(2);
     expect(d1.receivedBy).toBe(UNIT.clerkName);
@@ -122,11 +122,11 @@ describe('dossiers.receive', () => {
     // 23:30 Vietnam time on 2 March is already 3 March? No: still 2 March; 00:30 on 3 March is the next day.
     c.set(vnTime(2026, 3, 3, 0, 30));
     const d3 = await a.call('dossiers.receive', receiveInput());
-    expect(d3.code).toBe('000.00.13.H12-260303-0001');
+    expect(d3.code).toBe('000.00.13.H12-260303-1001');
     expect(d3.registerNo).toBe(3);
     c.set(vnTime(2027, 1, 4, 8, 0));
     const d4 = await a.call('dossiers.receive', receiveInput());
-    expect([d4.code, d4.registerBook, d4.registerNo]).toEqual(['000.00.13.H12-270104-0001', 2027, 1]);
+    expect([d4.code, d4.registerBook, d4.registerNo]).toEqual(['000.00.13.H12-270104-1001', 2027, 1]);
 
     const detail = await a.call('dossiers.get', { id: d1.id });
     expect(detail.dossier).toEqual(d1);
@@ -189,7 +189,7 @@ describe('dossiers.receive', () => {
     expect(r.ok).toBe(false);
     for (const t of ['dossiers', 'dossier_events', 'citizens', 'sequences']) expect(count(a, t)).toBe(0);
     const d = await a.call('dossiers.receive', receiveInput());
-    expect(d.code.endsWith('-0001')).toBe(true);
+    expect(d.code.endsWith('-1001')).toBe(true);
     expect(d.registerNo).toBe(1);
   });
 
@@ -253,7 +253,7 @@ describe('refusal and guidance', () => {
     const d = await a.call('dossiers.refuse', { procedureCode: '2.000815', applicant: APPLICANT, reason: 'Không thuộc thẩm quyền' });
     expect(d.status).toBe(3);
     expect(d.reason).toBe('Không thuộc thẩm quyền');
-    expect(d.code).toBe('000.00.13.H12-260302-0001');
+    expect(d.code).toBe('000.00.13.H12-260302-1001');
     expect(d.appointmentAt).toBeNull();
     const g = await a.call('dossiers.get', { id: d.id });
     expect(g.events.map((e) => e.type)).toEqual(['refused']);
@@ -312,7 +312,7 @@ describe('search and filters', () => {
     expect(names(await q(ds[2].code))).toEqual(['Trần Thị Dung']);
     expect(names(await q(ds[2].code.toLowerCase()))).toEqual(['Trần Thị Dung']);
     expect(names(await q('000.00.13.H12-260302'))).toHaveLength(4);
-    expect(names(await q('260302-0003'))).toEqual(['Trần Thị Dung']);
+    expect(names(await q('260302-1003'))).toEqual(['Trần Thị Dung']);
     expect(names(await q('nguyen OR dang'))).toEqual([]); // OR is a word here, not an operator
     expect((await q('Nguyen')).total).toBe(2);
   });
@@ -442,7 +442,7 @@ describe('export', () => {
     await a.call('dossiers.receive', receiveInput());
     const all = [...a.services.exportDossiers()];
     expect(all).toHaveLength(2);
-    expect(all[0]).toMatchObject({ MaHoSo: '000.00.13.H12-260302-0001', MaTTHC: '2.000815', NgayTiepNhan: '20260302090000', TrangThaiHoSo: 2 });
+    expect(all[0]).toMatchObject({ MaHoSo: '000.00.13.H12-260302-1001', MaTTHC: '2.000815', NgayTiepNhan: '20260302090000', TrangThaiHoSo: 2 });
     expect([...a.services.exportDossiers({ from: '2026-03-03', to: '2026-03-03' })]).toHaveLength(1);
   });
 });

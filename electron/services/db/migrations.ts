@@ -165,6 +165,232 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    name: 'digitised pages, OCR queue, page text search',
+    up: (db) => {
+      // Pages of scanned dossier components (DOMAIN.md §5). The bytes live once per content
+      // hash under dataDir/pages (pages/pageStore.ts); a row here is one page of one component
+      // of one dossier: reuse makes a second row pointing at the same hash, never a copy.
+      // Digitisation metadata: digitised_by = NguoiSoHoa, digitised_at = ThoiGianSoHoa,
+      // review_state = TrangThaiSoHoa (0 chờ duyệt, 1 đã duyệt, 2 không duyệt).
+      // rotation is display metadata (clockwise degrees); the original bytes are never altered.
+      db.exec(`
+        CREATE TABLE pages (
+          id                  INTEGER PRIMARY KEY AUTOINCREMENT,
+          dossier_id          INTEGER NOT NULL REFERENCES dossiers(id),
+          component_id        TEXT NOT NULL,
+          position            INTEGER NOT NULL,
+          sha256              TEXT NOT NULL,
+          mime                TEXT NOT NULL,
+          byte_size           INTEGER NOT NULL,
+          width               INTEGER NOT NULL,
+          height              INTEGER NOT NULL,
+          dpi                 INTEGER,
+          source              TEXT NOT NULL CHECK (source IN ('scanner', 'folder', 'file', 'camera', 'reuse')),
+          file_name           TEXT NOT NULL DEFAULT '',
+          rotation            INTEGER NOT NULL DEFAULT 0 CHECK (rotation IN (0, 90, 180, 270)),
+          compact_sha256      TEXT NOT NULL,
+          compact_size        INTEGER NOT NULL,
+          thumb               TEXT NOT NULL,
+          created_at          INTEGER NOT NULL,
+          deleted_at          INTEGER,
+          digitised_by        TEXT NOT NULL,
+          digitised_at        INTEGER NOT NULL,
+          review_state        INTEGER NOT NULL DEFAULT 0,
+          reused_from_page_id INTEGER REFERENCES pages(id)
+        );
+        CREATE INDEX pages_component ON pages(dossier_id, component_id, position);
+        CREATE INDEX pages_sha256 ON pages(sha256);
+
+        -- The persisted OCR queue: one row per page, taken in id order. A restart re-queues
+        -- 'running' rows (the process that ran them is gone). Re-OCR deletes and re-inserts
+        -- the row so it goes to the back of the queue.
+        CREATE TABLE ocr_jobs (
+          id          INTEGER PRIMARY KEY AUTOINCREMENT,
+          page_id     INTEGER NOT NULL UNIQUE REFERENCES pages(id),
+          dossier_id  INTEGER NOT NULL,
+          state       TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed', 'cancelled')),
+          attempts    INTEGER NOT NULL DEFAULT 0,
+          error       TEXT,
+          queued_at   INTEGER NOT NULL,
+          started_at  INTEGER,
+          finished_at INTEGER
+        );
+        CREATE INDEX ocr_jobs_state ON ocr_jobs(state, id);
+        CREATE INDEX ocr_jobs_dossier ON ocr_jobs(dossier_id);
+
+        -- Recognised (or PDF text-layer) text of a page; corrected_text, when set, is what
+        -- search and the searchable PDF use.
+        CREATE TABLE page_text (
+          page_id        INTEGER PRIMARY KEY REFERENCES pages(id),
+          source         TEXT NOT NULL CHECK (source IN ('ocr', 'pdf')),
+          text           TEXT NOT NULL,
+          confidence     REAL NOT NULL,
+          words          TEXT NOT NULL,   -- JSON [{text, confidence, bbox:{x0,y0,x1,y1}}] in the page's upright pixels
+          corrected_text TEXT,
+          corrected_by   TEXT,
+          corrected_at   INTEGER,
+          recognised_at  INTEGER NOT NULL
+        );
+
+        -- Digitisation state of a dossier component: 0 chưa số hoá, 1 được số hoá,
+        -- 2 tái sử dụng, 3 tái sử dụng từ kết quả hồ sơ khác. A missing row means 0.
+        CREATE TABLE component_digitisation (
+          dossier_id   INTEGER NOT NULL REFERENCES dossiers(id),
+          component_id TEXT NOT NULL,
+          state        INTEGER NOT NULL CHECK (state IN (0, 1, 2, 3)),
+          source_dossier_code TEXT,
+          updated_at   INTEGER NOT NULL,
+          PRIMARY KEY (dossier_id, component_id)
+        ) WITHOUT ROWID;
+
+        -- Page text search: contentless FTS5, rowid = pages.id, body = foldForSearch(text).
+        CREATE VIRTUAL TABLE page_fts USING fts5(
+          body,
+          content = '',
+          contentless_delete = 1,
+          tokenize = 'unicode61 remove_diacritics 2',
+          prefix = '2 3',
+          detail = none
+        );
+      `);
+    },
+  },
+  {
+    version: 3,
+    name: 'sync with the province hub: device identity, wire ids, outbox, pull state',
+    up: (db) => {
+      // Sync with the province hub (shared/sync/PROTOCOL.md; electron/services/sync/README.md).
+      // - uid: the stable UUID of a dossier / guidance slip on the wire (its event stream id),
+      //   backfilled here; a trigger fills it for rows inserted without one (seeding, imports).
+      // - sync_device: the enrolment (one row); the bearer token itself is NOT here but in
+      //   dataDir/sync-token.json with 0600 permissions (sync/identity.ts).
+      // - outbox: every change as a protocol event, written in the transaction of the change;
+      //   id = the per-device seq. deviceId/unitCode are added when it is sent (an event
+      //   made before enrolment is sent with the identity the device gets).
+      // - sync_files: compact page copies to upload (tus-like, resumable), by SHA-256.
+      // - sync_remote_events: events of other devices / the province applied from pulls.
+      // - sync_conflicts: conflicts reported by deriveDossier, until a person settles them.
+      // - sync_state: pull cursor, last success / error, clock skew, the run lock.
+      const uuid = `lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))`;
+      db.exec(`
+        ALTER TABLE dossiers ADD COLUMN uid TEXT;
+        UPDATE dossiers SET uid = ${uuid} WHERE uid IS NULL;
+        CREATE UNIQUE INDEX dossiers_uid ON dossiers(uid);
+        CREATE TRIGGER dossiers_uid_default AFTER INSERT ON dossiers WHEN NEW.uid IS NULL
+        BEGIN UPDATE dossiers SET uid = ${uuid} WHERE id = NEW.id; END;
+
+        ALTER TABLE guidance_slips ADD COLUMN uid TEXT;
+        UPDATE guidance_slips SET uid = ${uuid} WHERE uid IS NULL;
+        CREATE UNIQUE INDEX guidance_slips_uid ON guidance_slips(uid);
+        CREATE TRIGGER guidance_slips_uid_default AFTER INSERT ON guidance_slips WHEN NEW.uid IS NULL
+        BEGIN UPDATE guidance_slips SET uid = ${uuid} WHERE id = NEW.id; END;
+
+        CREATE TABLE sync_device (
+          id                  INTEGER PRIMARY KEY CHECK (id = 1),
+          hub_url             TEXT NOT NULL,
+          allow_insecure_http INTEGER NOT NULL DEFAULT 0,
+          device_id           TEXT NOT NULL,
+          device_name         TEXT NOT NULL,
+          unit_code           TEXT NOT NULL,
+          unit_name           TEXT NOT NULL,
+          slot                INTEGER NOT NULL,
+          enrolled_at         INTEGER NOT NULL
+        );
+
+        CREATE TABLE outbox (
+          id         INTEGER PRIMARY KEY AUTOINCREMENT,   -- the event's per-device seq
+          event_id   TEXT NOT NULL UNIQUE,
+          stream     TEXT NOT NULL,                       -- dossier / guidance slip uid
+          type       TEXT NOT NULL,
+          at         INTEGER NOT NULL,
+          actor      TEXT NOT NULL,
+          body       TEXT NOT NULL,                       -- JSON body of the event
+          state      TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'sending', 'acked', 'failed')),
+          attempts   INTEGER NOT NULL DEFAULT 0,
+          last_error TEXT,                                -- Vietnamese, for the clerk
+          batch_id   TEXT,
+          created_at INTEGER NOT NULL,
+          sent_at    INTEGER,
+          acked_at   INTEGER
+        );
+        CREATE INDEX outbox_state ON outbox(state, id);
+        CREATE INDEX outbox_stream ON outbox(stream);
+
+        CREATE TABLE sync_files (
+          sha256      TEXT PRIMARY KEY,
+          size        INTEGER NOT NULL,
+          mime        TEXT NOT NULL,
+          state       TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'verified', 'failed')),
+          attempts    INTEGER NOT NULL DEFAULT 0,
+          last_error  TEXT,
+          created_at  INTEGER NOT NULL,
+          verified_at INTEGER
+        ) WITHOUT ROWID;
+        CREATE INDEX sync_files_state ON sync_files(state);
+
+        -- Dossiers whose events the hub acknowledged and whose files it verified.
+        CREATE TABLE sync_dossiers (
+          stream    TEXT PRIMARY KEY,
+          synced_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TRIGGER outbox_unsynced AFTER INSERT ON outbox
+        BEGIN DELETE FROM sync_dossiers WHERE stream = NEW.stream; END;
+
+        CREATE TABLE sync_remote_events (
+          event_id   TEXT PRIMARY KEY,
+          stream     TEXT NOT NULL,
+          type       TEXT NOT NULL,
+          device_id  TEXT NOT NULL,
+          at         INTEGER NOT NULL,
+          event      TEXT NOT NULL,                       -- the whole protocol event, JSON
+          cursor     INTEGER NOT NULL,
+          applied_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX sync_remote_stream ON sync_remote_events(stream);
+
+        CREATE TABLE sync_conflicts (
+          id          TEXT PRIMARY KEY,                   -- Conflict.id of deriveDossier
+          stream      TEXT NOT NULL,
+          data        TEXT NOT NULL,                      -- JSON Conflict
+          resolved_by TEXT,
+          updated_at  INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX sync_conflicts_stream ON sync_conflicts(stream);
+
+        CREATE TABLE sync_state (
+          id                INTEGER PRIMARY KEY CHECK (id = 1),
+          pull_cursor       INTEGER NOT NULL DEFAULT 0,
+          last_success_at   INTEGER,
+          last_attempt_at   INTEGER,
+          last_error        TEXT,
+          last_error_at     INTEGER,
+          clock_skew_ms     INTEGER,
+          clock_checked_at  INTEGER,
+          lock_owner        TEXT,
+          lock_until        INTEGER,
+          catalogue_version TEXT,
+          holidays_version  TEXT
+        );
+        INSERT INTO sync_state (id) VALUES (1);
+
+        -- Pages (migration 2) go to the hub as dossier.file_attached with their COMPACT copy
+        -- (PNG made by pages/inputs.ts), in the transaction that inserts the page row.
+        CREATE TRIGGER pages_sync_outbox AFTER INSERT ON pages
+        BEGIN
+          INSERT INTO outbox (event_id, stream, type, at, actor, body, created_at)
+          SELECT ${uuid}, d.uid, 'dossier.file_attached', NEW.created_at, substr(NEW.digitised_by, 1, 120),
+                 json_object('sha256', NEW.compact_sha256, 'size', NEW.compact_size, 'mime', 'image/png',
+                             'componentId', NEW.component_id, 'page', NEW.position),
+                 NEW.created_at
+          FROM dossiers d WHERE d.id = NEW.dossier_id;
+          INSERT OR IGNORE INTO sync_files (sha256, size, mime, created_at)
+          VALUES (NEW.compact_sha256, NEW.compact_size, 'image/png', NEW.created_at);
+        END;
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -10,6 +10,9 @@ import { PdfView } from '../components/PdfView';
 import { DELIVERY_TEXT, EVENT_TEXT, STATUS_TEXT, transitionText } from '../labels';
 import { useSaveStatus } from '../saveStatus';
 import { isOverdue } from './DossierList';
+import { ComponentCapture } from '../capture/ComponentCapture';
+import { InboxPanel } from '../capture/InboxPanel';
+import { PagesPanel } from '../pages/PagesPanel';
 
 export function DossierDetailScreen({ id, onBack }: { id: string; onBack: () => void }) {
   const [detail, setDetail] = useState<DossierDetail | null>(null);
@@ -195,6 +198,7 @@ export function DossierDetailScreen({ id, onBack }: { id: string; onBack: () => 
                     <th className="c-num">C.thực</th>
                     <th className="c-num">Photo</th>
                     <th className="c-num">Đã nộp</th>
+                    <th>Số hoá</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -205,11 +209,16 @@ export function DossierDetailScreen({ id, onBack }: { id: string; onBack: () => 
                       <td className="c-num">{c.certified}</td>
                       <td className="c-num">{c.photocopy}</td>
                       <td className="c-num">{c.received ? '✓' : '—'}</td>
+                      <td>
+                        <ComponentCapture dossierId={d.id} componentId={c.componentId} componentName={c.name} />
+                      </td>
                     </tr>
                   ))}
                 </tbody>
               </table>
             </div>
+            <InboxPanel dossierId={d.id} components={d.components} />
+            <PagesPanel dossierId={d.id} components={d.components} />
           </div>
           <div className="detail-side">
             <div className="panel">

@@ -15,6 +15,7 @@ import { deleteIntakeDraft, isDraftEmpty, loadIntakeDraft, saveIntakeDraft, type
 import { DELIVERY_TEXT, feeText, processingText } from '../labels';
 import { useSaveStatus } from '../saveStatus';
 import { useDebounced, vnTodayIso } from '../util';
+import { attachReuse, ReusePanel, type ReuseChoice } from '../pages/ReusePanel';
 
 type ApplicantForm = IntakeDraftData['applicant'];
 type CompState = IntakeDraftData['components'];
@@ -90,6 +91,7 @@ export function IntakeScreen({
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<Result | null>(null);
+  const [reuse, setReuse] = useState<Record<string, ReuseChoice>>({});
 
   // Draft: null until checked; while an offer is shown, nothing is autosaved.
   const [draftChecked, setDraftChecked] = useState(false);
@@ -428,6 +430,10 @@ export function IntakeScreen({
     }
     const d = r.value;
     report({ kind: 'saved', what: `hồ sơ ${d.code}`, at: Date.now() });
+    // Papers digitised in earlier dossiers, ticked by the clerk: attached now (DOMAIN.md §5).
+    const reuseErrors = await attachReuse(d.id, Object.values(reuse));
+    setReuse({});
+    if (reuseErrors.length) report({ kind: 'error', what: 'giấy tờ tái sử dụng', message: reuseErrors.join(' ') });
     const f = await api['forms.render']({ kind: 'mau01', id: d.id });
     setBusy(false);
     await finish({
@@ -867,6 +873,14 @@ export function IntakeScreen({
             )}
           </div>
 
+          {procedure && (
+            <ReusePanel
+              idNumber={applicant.idNumber.replace(/\s+/g, '')}
+              components={procedure.components.map((c) => ({ id: c.id, name: c.name }))}
+              value={reuse}
+              onChange={setReuse}
+            />
+          )}
           <div className="panel appointment" data-testid="appointment-preview">
             <h2>
               <span className="step">4</span> Hẹn trả kết quả

@@ -1,0 +1,385 @@
+// Số hoá giấy tờ: the pages of each dossier component — thumbnails, add files (file picker
+// or drag-and-drop), reorder (↑↓ buttons, Alt+←/→ on a focused page), rotate, delete, OCR
+// state with a progress bar (ocr.status polled every 700 ms while anything is waiting; the
+// screen never waits on OCR), the side-by-side text view, and the searchable PDF export.
+import { useCallback, useEffect, useRef, useState, type DragEvent, type KeyboardEvent as ReactKeyboardEvent } from 'react';
+import type { DossierComponent } from '../../../shared/domain/types';
+import type { ExportedPdf, OcrPageStatus, OcrStatus, PageInfo, PageList, PageRotation } from '../../../shared/ipc/pages';
+import { DIGITISATION_LABELS, MAX_PAGE_CALL_BYTES, MAX_PAGE_FILE_BYTES } from '../../../shared/ipc/pages';
+import { api } from '../api';
+import { ErrorBox } from '../components/Field';
+import { PdfView } from '../components/PdfView';
+import { useSaveStatus } from '../saveStatus';
+import { PageViewer } from './PageViewer';
+import './pages.css';
+
+const ACCEPT = '.jpg,.jpeg,.png,.tif,.tiff,.webp,.pdf,image/jpeg,image/png,image/tiff,image/webp,application/pdf';
+const POLL_MS = 700;
+const LIST_REFRESH_MS = 4000;
+
+export const OCR_TEXT: Record<OcrPageStatus['state'], string> = {
+  queued: 'Chờ nhận dạng',
+  running: 'Đang nhận dạng',
+  done: 'Đã nhận dạng',
+  failed: 'Lỗi nhận dạng',
+  cancelled: 'Đã huỷ nhận dạng',
+};
+
+/** base64 of a File (FileReader data: URL without its prefix). */
+function fileBase64(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const r = new FileReader();
+    r.onload = () => resolve(String(r.result).replace(/^data:[^,]*,/, ''));
+    r.onerror = () => reject(r.error);
+    r.readAsDataURL(file);
+  });
+}
+
+export function PagesPanel({ dossierId, components }: { dossierId: string; components: DossierComponent[] }) {
+  const [list, setList] = useState<PageList | null>(null);
+  const [status, setStatus] = useState<OcrStatus | null>(null);
+  const [thumbs, setThumbs] = useState<Record<string, string>>({});
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [viewer, setViewer] = useState<string | null>(null);
+  const [pdf, setPdf] = useState<ExportedPdf | null>(null);
+  const { report } = useSaveStatus();
+  const thumbKeys = useRef(new Map<string, string>());
+
+  const loadList = useCallback(async () => {
+    const r = await api['pages.list']({ dossierId });
+    if (r.ok) setList(r.value);
+    else setError(r.error.message);
+  }, [dossierId]);
+
+  const loadStatus = useCallback(async () => {
+    const r = await api['ocr.status']({ dossierId });
+    if (r.ok) setStatus(r.value);
+  }, [dossierId]);
+
+  useEffect(() => {
+    void loadList();
+    void loadStatus();
+    // Pages also arrive from the scanner, the camera and the scan folder: refresh now and then.
+    const t = setInterval(() => void loadList(), LIST_REFRESH_MS);
+    return () => clearInterval(t);
+  }, [loadList, loadStatus]);
+
+  const waiting = (status?.counts.queued ?? 0) + (status?.counts.running ?? 0) > 0;
+  useEffect(() => {
+    if (!waiting) return;
+    const t = setInterval(() => {
+      void loadStatus();
+    }, POLL_MS);
+    return () => {
+      clearInterval(t);
+      // The last change (done) also changes hasText in the list.
+      void loadList();
+    };
+  }, [waiting, loadStatus, loadList]);
+
+  // Thumbnails: fetched once per page and rotation.
+  useEffect(() => {
+    if (!list) return;
+    for (const p of list.pages) {
+      const key = `${p.id}:${p.rotation}`;
+      if (thumbKeys.current.get(p.id) === key) continue;
+      thumbKeys.current.set(p.id, key);
+      void api['pages.image']({ pageId: p.id, variant: 'thumb' }).then((r) => {
+        if (r.ok) setThumbs((t) => ({ ...t, [p.id]: `data:${r.value.mime};base64,${r.value.dataBase64}` }));
+      });
+    }
+  }, [list]);
+
+  async function addFiles(componentId: string, files: File[]) {
+    if (!files.length) return;
+    setError(null);
+    const big = files.find((f) => f.size > MAX_PAGE_FILE_BYTES);
+    if (big) return setError(`Tệp "${big.name}" lớn hơn ${MAX_PAGE_FILE_BYTES / 1024 / 1024} MB.`);
+    if (files.reduce((n, f) => n + f.size, 0) > MAX_PAGE_CALL_BYTES) {
+      return setError(`Tổng dung lượng một lần thêm tối đa ${MAX_PAGE_CALL_BYTES / 1024 / 1024} MB; hãy chia thành nhiều lần.`);
+    }
+    setBusy(componentId);
+    report({ kind: 'saving', what: 'trang số hoá' });
+    try {
+      const payload = await Promise.all(files.map(async (f) => ({ name: f.name, mime: f.type || undefined, dataBase64: await fileBase64(f) })));
+      const r = await api['pages.add']({ dossierId, componentId, files: payload });
+      if (r.ok) {
+        report({ kind: 'saved', what: `${r.value.length} trang`, at: Date.now() });
+        await loadList();
+        await loadStatus();
+      } else {
+        setError(r.error.message);
+        report({ kind: 'error', what: 'trang số hoá', message: r.error.message });
+      }
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  async function move(componentId: string, pages: PageInfo[], index: number, delta: number) {
+    const j = index + delta;
+    if (j < 0 || j >= pages.length) return;
+    const ids = pages.map((p) => p.id);
+    [ids[index], ids[j]] = [ids[j], ids[index]];
+    const r = await api['pages.reorder']({ dossierId, componentId, pageIds: ids });
+    if (!r.ok) return setError(r.error.message);
+    await loadList();
+    setTimeout(() => document.querySelector<HTMLElement>(`[data-testid="page-thumb-${pages[index].id}"]`)?.focus(), 0);
+  }
+
+  async function rotate(p: PageInfo) {
+    const r = await api['pages.rotate']({ pageId: p.id, rotation: (((p.rotation + 90) % 360) as PageRotation) });
+    if (!r.ok) return setError(r.error.message);
+    await loadList();
+  }
+
+  async function remove(p: PageInfo) {
+    const r = await api['pages.delete']({ pageId: p.id });
+    if (!r.ok) return setError(r.error.message);
+    await loadList();
+    await loadStatus();
+  }
+
+  async function exportPdf(componentId?: string) {
+    setError(null);
+    setBusy(componentId ?? 'dossier');
+    const r = await api['pages.exportPdf']({ dossierId, componentId });
+    setBusy(null);
+    if (r.ok) setPdf(r.value);
+    else setError(r.error.message);
+  }
+
+  async function cancelAll() {
+    const r = await api['ocr.cancel']({ dossierId });
+    if (r.ok) setStatus(r.value);
+  }
+
+  const pageStatus = new Map((status?.pages ?? []).map((s) => [s.pageId, s]));
+  const all = list?.pages ?? [];
+
+  return (
+    <div className="panel pg-panel" data-testid="pages-panel">
+      <h2>
+        Số hoá giấy tờ
+        <span className="badge">{all.length} trang</span>
+        {waiting && (
+          <span className="small muted" data-testid="ocr-waiting">
+            Đang nhận dạng chữ: còn {(status?.counts.queued ?? 0) + (status?.counts.running ?? 0)} trang
+          </span>
+        )}
+        <span className="spacer" />
+        {waiting && (
+          <button type="button" className="btn small" onClick={() => void cancelAll()} data-testid="ocr-cancel-all">
+            Dừng nhận dạng
+          </button>
+        )}
+        <button type="button" className="btn small" disabled={!all.length || busy !== null} onClick={() => void exportPdf()} data-testid="export-pdf-dossier">
+          Xuất PDF tìm kiếm được (cả hồ sơ)
+        </button>
+      </h2>
+      <ErrorBox message={error} testId="pages-error" />
+      {pdf && (
+        <div className="detail-pdf" data-testid="export-result">
+          <p className="small muted">
+            Đã lưu bản sao: <span className="mono">{pdf.savedPath}</span> ({pdf.pageCount} trang)
+          </p>
+          <PdfView base64={pdf.pdfBase64} fileName={pdf.fileName} title={pdf.fileName} />
+          <button type="button" className="btn small" onClick={() => setPdf(null)}>
+            Đóng PDF
+          </button>
+        </div>
+      )}
+      {components.map((c) => {
+        const pages = all.filter((p) => p.componentId === c.componentId);
+        const state = list?.components.find((x) => x.componentId === c.componentId);
+        return (
+          <ComponentPages
+            key={c.componentId}
+            component={c}
+            pages={pages}
+            stateLabel={state ? DIGITISATION_LABELS[state.state] : DIGITISATION_LABELS[0]}
+            stateClass={`s${state?.state ?? 0}`}
+            sourceCode={state?.sourceDossierCode ?? null}
+            thumbs={thumbs}
+            pageStatus={pageStatus}
+            busy={busy === c.componentId}
+            onAdd={(files) => void addFiles(c.componentId, files)}
+            onMove={(i, d) => void move(c.componentId, pages, i, d)}
+            onRotate={(p) => void rotate(p)}
+            onDelete={(p) => void remove(p)}
+            onOpen={(p) => setViewer(p.id)}
+            onExport={() => void exportPdf(c.componentId)}
+          />
+        );
+      })}
+      {viewer && (
+        <PageViewer
+          pageId={viewer}
+          pages={all}
+          ocr={pageStatus.get(viewer) ?? null}
+          onNavigate={setViewer}
+          onClose={() => setViewer(null)}
+          onChanged={() => {
+            void loadList();
+            void loadStatus();
+          }}
+        />
+      )}
+    </div>
+  );
+}
+
+function ComponentPages(props: {
+  component: DossierComponent;
+  pages: PageInfo[];
+  stateLabel: string;
+  stateClass: string;
+  sourceCode: string | null;
+  thumbs: Record<string, string>;
+  pageStatus: Map<string, OcrPageStatus>;
+  busy: boolean;
+  onAdd: (files: File[]) => void;
+  onMove: (index: number, delta: number) => void;
+  onRotate: (p: PageInfo) => void;
+  onDelete: (p: PageInfo) => void;
+  onOpen: (p: PageInfo) => void;
+  onExport: () => void;
+}) {
+  const { component: c, pages } = props;
+  const [over, setOver] = useState(false);
+  const [confirmDelete, setConfirmDelete] = useState<string | null>(null);
+  const inputRef = useRef<HTMLInputElement>(null);
+
+  function onDrop(e: DragEvent) {
+    e.preventDefault();
+    setOver(false);
+    props.onAdd([...e.dataTransfer.files]);
+  }
+
+  function onThumbKey(e: ReactKeyboardEvent, p: PageInfo, i: number) {
+    if (e.target !== e.currentTarget) return;
+    if (e.altKey && (e.key === 'ArrowLeft' || e.key === 'ArrowUp')) {
+      e.preventDefault();
+      props.onMove(i, -1);
+    } else if (e.altKey && (e.key === 'ArrowRight' || e.key === 'ArrowDown')) {
+      e.preventDefault();
+      props.onMove(i, 1);
+    } else if (e.key === 'Enter') {
+      e.preventDefault();
+      props.onOpen(p);
+    } else if (e.key === 'r' || e.key === 'R') {
+      e.preventDefault();
+      props.onRotate(p);
+    } else if (e.key === 'Delete') {
+      e.preventDefault();
+      setConfirmDelete(p.id);
+    }
+  }
+
+  return (
+    <section className="pg-comp" data-testid={`pages-component-${c.componentId}`}>
+      <div className="pg-comp-head">
+        <span className="name">{c.name}</span>
+        <span className={`pg-state ${props.stateClass}`} data-testid={`digitisation-state-${c.componentId}`}>
+          {props.stateLabel}
+          {props.sourceCode ? ` (từ hồ sơ ${props.sourceCode})` : ''}
+        </span>
+        <button type="button" className="btn small" disabled={!pages.length} onClick={props.onExport} data-testid={`export-pdf-${c.componentId}`}>
+          Xuất PDF tìm kiếm được
+        </button>
+      </div>
+      <div
+        className={`pg-drop${over ? ' over' : ''}`}
+        onDragOver={(e) => {
+          e.preventDefault();
+          setOver(true);
+        }}
+        onDragLeave={() => setOver(false)}
+        onDrop={onDrop}
+        data-testid={`pages-drop-${c.componentId}`}
+      >
+        <label className="small">
+          Thêm tệp (JPEG, PNG, TIFF, WebP, PDF; kéo thả vào đây):{' '}
+          <input
+            ref={inputRef}
+            type="file"
+            multiple
+            accept={ACCEPT}
+            disabled={props.busy}
+            data-testid={`pages-input-${c.componentId}`}
+            onChange={(e) => {
+              const files = [...(e.target.files ?? [])];
+              e.target.value = '';
+              props.onAdd(files);
+            }}
+          />
+        </label>
+        {props.busy && <span data-testid={`pages-adding-${c.componentId}`}>Đang thêm trang…</span>}
+      </div>
+      {pages.length > 0 && (
+        <div className="pg-thumbs" role="list" aria-label={`Các trang của ${c.name}`}>
+          {pages.map((p, i) => {
+            const st = props.pageStatus.get(p.id);
+            const state = st?.state ?? (p.ocr ? p.ocr.state : null);
+            return (
+              <div
+                key={p.id}
+                role="listitem"
+                tabIndex={0}
+                className="pg-thumb"
+                data-testid={`page-thumb-${p.id}`}
+                aria-label={`Trang ${i + 1}. Alt+mũi tên để đổi thứ tự, R để xoay, Delete để xoá, Enter để xem chữ`}
+                onKeyDown={(e) => onThumbKey(e, p, i)}
+              >
+                <button type="button" className="pg-thumb-img" onClick={() => props.onOpen(p)} title="Xem trang và chữ nhận dạng" data-testid="page-open">
+                  {props.thumbs[p.id] ? <img src={props.thumbs[p.id]} alt={`Trang ${i + 1}`} data-testid="page-thumb-img" /> : <span className="muted">…</span>}
+                </button>
+                <div className="row">
+                  <span>Trang {i + 1}</span>
+                  <span>
+                    <button type="button" className="btn small" disabled={i === 0} onClick={() => props.onMove(i, -1)} title="Lên trước" aria-label="Lên trước" data-testid="page-up">
+                      ↑
+                    </button>
+                    <button type="button" className="btn small" disabled={i === pages.length - 1} onClick={() => props.onMove(i, 1)} title="Xuống sau" aria-label="Xuống sau" data-testid="page-down">
+                      ↓
+                    </button>
+                    <button type="button" className="btn small" onClick={() => props.onRotate(p)} title="Xoay 90°" aria-label="Xoay 90 độ" data-testid="page-rotate">
+                      ⟳
+                    </button>
+                    <button type="button" className="btn small" onClick={() => setConfirmDelete(p.id)} title="Xoá trang" aria-label="Xoá trang" data-testid="page-delete">
+                      ✕
+                    </button>
+                  </span>
+                </div>
+                {confirmDelete === p.id && (
+                  <div className="pg-confirm">
+                    Xoá trang?
+                    <button type="button" className="btn small danger" autoFocus onClick={() => props.onDelete(p)} data-testid="page-delete-ok">
+                      Xoá
+                    </button>
+                    <button type="button" className="btn small" onClick={() => setConfirmDelete(null)}>
+                      Không
+                    </button>
+                  </div>
+                )}
+                {state === null ? (
+                  <span className="pg-ocr done" data-testid="page-ocr-state">
+                    {p.hasText ? 'Có sẵn lớp chữ' : ''}
+                  </span>
+                ) : (
+                  <>
+                    <span className={`pg-ocr ${state}`} data-testid="page-ocr-state" title={st?.error ?? undefined}>
+                      {OCR_TEXT[state]}
+                    </span>
+                    {(state === 'queued' || state === 'running') && <progress max={1} value={st?.progress ?? 0} data-testid="page-ocr-progress" />}
+                  </>
+                )}
+              </div>
+            );
+          })}
+        </div>
+      )}
+    </section>
+  );
+}
