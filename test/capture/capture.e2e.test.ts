@@ -1,6 +1,7 @@
 // End to end in Debian's Chromium: the camera dialog fed by Chromium's fake camera (an
 // MJPEG file made from a sample page), the scan dialog on SANE's test backend, and the
 // inbox of the watched scan folder; pages checked over the contract (pages.list).
+import { samplesDir } from '../../bench/ocr';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,7 +14,7 @@ import { ANH } from '../e2e/support/data';
 import { receiveDossier, setUpUnit } from '../e2e/support/seed';
 import { saneTestConfig } from './helpers';
 
-const SAMPLE = '/work/shared/ocr-samples/dev002-p1-clean.png';
+const SAMPLE = path.join(samplesDir(), 'dev002-p1-clean.png');
 // The fake device's frame size (even numbers: the capture pipeline works in 2×2 chroma blocks).
 const FRAME = { width: 1240, height: 1754 };
 

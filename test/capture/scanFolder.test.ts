@@ -1,5 +1,6 @@
 // The watched scan folder, with real files written the way a scanner's own software (or
 // a copy over a slow network share) writes them: in chunks, with pauses.
+import { samplesDir } from '../../bench/ocr';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,7 +10,7 @@ import { openAppServices } from '../../electron/services/app';
 import { IMPORTED_DIR, REJECTED_DIR } from '../../electron/services/scanner/scanFolder';
 import { openTestApp, waitFor, type TestApp } from './helpers';
 
-const SAMPLE = '/work/shared/ocr-samples/dev002-p1-clean.png';
+const SAMPLE = path.join(samplesDir(), 'dev002-p1-clean.png');
 let jpeg: Buffer;
 beforeAll(async () => {
   const src = fs.existsSync(SAMPLE) ? sharp(SAMPLE) : sharp({ create: { width: 1240, height: 1754, channels: 3, background: '#f4f4f0' } });
