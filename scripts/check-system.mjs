@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 const needs = [
   { path: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', pkg: 'chromium', why: 'kiểm thử đầu-cuối giao diện' },
   { path: '/usr/bin/pdftotext', pkg: 'poppler-utils', why: 'kiểm tra nội dung các phiếu PDF' },
+  { path: '/usr/bin/scanimage', pkg: 'sane-utils', why: 'kiểm thử quét qua máy quét thử nghiệm của SANE' },
 ];
 const missing = needs.filter((n) => !existsSync(n.path));
 if (missing.length) {
