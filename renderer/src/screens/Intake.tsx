@@ -251,6 +251,24 @@ export function IntakeScreen({
   const applicantRef = useRef(applicant);
   applicantRef.current = applicant;
 
+  /** A plain applicant text input: focusable on error, validated on blur. */
+  function applicantInput(p: object, key: 'address' | 'phone' | 'email', type: 'text' | 'tel' | 'email') {
+    return (
+      <input
+        {...p}
+        ref={(el) => {
+          fieldRefs.current[key] = el;
+        }}
+        type={type}
+        autoComplete="off"
+        data-testid={`applicant-${key}`}
+        value={applicant[key]}
+        onChange={(e) => setField(key, e.target.value)}
+        onBlur={() => setTouched((t) => ({ ...t, [key]: true }))}
+      />
+    );
+  }
+
   function setField(k: FieldKey, v: string) {
     setApplicant((a) => ({ ...a, [k]: v }));
     setServerErrors((s) => {
@@ -715,52 +733,13 @@ export function IntakeScreen({
                 )}
               </Field>
               <Field label="Địa chỉ" required name="applicant.address" error={errorFor('address')} className="span-2">
-                {(p) => (
-                  <input
-                    {...p}
-                    ref={(el) => {
-                      fieldRefs.current.address = el;
-                    }}
-                    type="text"
-                    autoComplete="off"
-                    data-testid="applicant-address"
-                    value={applicant.address}
-                    onChange={(e) => setField('address', e.target.value)}
-                    onBlur={() => setTouched((t) => ({ ...t, address: true }))}
-                  />
-                )}
+                {(p) => applicantInput(p, 'address', 'text')}
               </Field>
               <Field label="Số điện thoại" name="applicant.phone" error={errorFor('phone')}>
-                {(p) => (
-                  <input
-                    {...p}
-                    ref={(el) => {
-                      fieldRefs.current.phone = el;
-                    }}
-                    type="tel"
-                    autoComplete="off"
-                    data-testid="applicant-phone"
-                    value={applicant.phone}
-                    onChange={(e) => setField('phone', e.target.value)}
-                    onBlur={() => setTouched((t) => ({ ...t, phone: true }))}
-                  />
-                )}
+                {(p) => applicantInput(p, 'phone', 'tel')}
               </Field>
               <Field label="Email" name="applicant.email" error={errorFor('email')}>
-                {(p) => (
-                  <input
-                    {...p}
-                    ref={(el) => {
-                      fieldRefs.current.email = el;
-                    }}
-                    type="email"
-                    autoComplete="off"
-                    data-testid="applicant-email"
-                    value={applicant.email}
-                    onChange={(e) => setField('email', e.target.value)}
-                    onBlur={() => setTouched((t) => ({ ...t, email: true }))}
-                  />
-                )}
+                {(p) => applicantInput(p, 'email', 'email')}
               </Field>
             </div>
           </div>
