@@ -1,7 +1,7 @@
 // The preload: one method per contract call, nothing else. No raw ipcRenderer, no Node.
 // Bundled to a single CommonJS file because the renderer is sandboxed.
 import { contextBridge, ipcRenderer } from 'electron';
-import { CHANNELS } from '../shared/ipc/contract';
+import { CHANNEL_NAMES as CHANNELS } from '../shared/ipc/channels';
 
 export const IPC_CALL = 'motcua:call';
 

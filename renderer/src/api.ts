@@ -2,7 +2,8 @@
 // In Electron the preload exposes `window.motcua` (one method per call); in a plain
 // browser (tests, or a machine without Electron) the same calls go over the loopback
 // HTTP transport, authenticated by the per-launch secret passed in the URL fragment.
-import { CHANNELS, type Api, type CallResult, type Channel } from '../../shared/ipc/contract';
+import type { Api, CallResult, Channel } from '../../shared/ipc/contract';
+import { CHANNEL_NAMES as CHANNELS } from '../../shared/ipc/channels';
 
 declare global {
   interface Window {

@@ -21,6 +21,7 @@ import { nfc } from '../domain/text';
 import { pagesCalls } from './pages';
 import { captureCalls } from './capture';
 import { syncCalls } from './sync';
+import { CHANNEL_NAMES, type ChannelName } from './channels';
 
 // ---------- building blocks ----------
 
@@ -280,7 +281,12 @@ export const contract = {
 
 export type Contract = typeof contract;
 export type Channel = keyof Contract;
-export const CHANNELS = Object.keys(contract) as Channel[];
+export const CHANNELS: readonly Channel[] = CHANNEL_NAMES;
+
+// channels.ts must name exactly the calls of the contract (both directions).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const channelListMatchesContract: Same<ChannelName, Channel> = true;
+void channelListMatchesContract;
 
 /** What the caller passes (before defaults and transforms). */
 export type CallInput<C extends Channel> = z.input<Contract[C]['input']>;
