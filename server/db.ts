@@ -19,8 +19,12 @@ export interface Queryable {
 
 export interface Db extends Queryable {
   readonly kind: 'pg' | 'pglite';
-  /** Runs fn in one transaction (BEGIN … COMMIT, ROLLBACK on a throw). */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Runs fn in one transaction (BEGIN … COMMIT, ROLLBACK on a throw). `first`, when given, is a
+   * statement (SQL with its literals, no parameters) run right after BEGIN: on PostgreSQL in the
+   * same round trip as BEGIN (e.g. taking the transaction's advisory locks).
+   */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>, first?: string): Promise<T>;
   /** Several statements, no parameters (migrations). */
   exec(sql: string): Promise<void>;
   close(): Promise<void>;
@@ -74,12 +78,13 @@ export class PgDb implements Db {
   query<T>(sql: string, params?: unknown[]) {
     return this.q.query<T>(sql, params);
   }
-  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>, first?: string): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       const client = await this.pool.connect();
       let broken = false;
       try {
-        await client.query('BEGIN');
+        // One simple-protocol message: BEGIN and the first statement in one round trip.
+        await client.query(first ? `BEGIN; ${first}` : 'BEGIN');
         const r = await fn(pgQueryable(client));
         await client.query('COMMIT');
         return r;
@@ -140,16 +145,17 @@ export class PgliteDb implements Db {
     const r = await this.pglite.query<T>(sql, params);
     return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
   }
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  transaction<T>(fn: (tx: Queryable) => Promise<T>, first?: string): Promise<T> {
     // PGlite is one connection: its transaction() holds a mutex, so transactions never interleave.
-    return this.pglite.transaction(async (tx) =>
-      fn({
+    return this.pglite.transaction(async (tx) => {
+      if (first) await tx.exec(first);
+      return fn({
         async query<R>(sql: string, params: unknown[] = []) {
           const r = await tx.query<R>(sql, params);
           return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
         },
-      }),
-    );
+      });
+    });
   }
   async exec(sql: string) {
     await this.pglite.exec(sql);

@@ -77,9 +77,25 @@ const LOCK_UNIT = 2; // (2, hashtext(unit)): one ingest at a time per unit
  * while its unit lock is held, and publications wait for all pushes in flight, so a reader
  * never sees cursor N+1 committed while N is still to come.
  */
-async function lockUnitForIngest(tx: Queryable, unitCode: string) {
-  await tx.query('SELECT pg_advisory_xact_lock_shared($1::int, 0), pg_advisory_xact_lock($2::int, hashtext($3))', [LOCK_PUBLISH, LOCK_UNIT, unitCode]);
+function lockUnitForIngestSql(unitCode: string): string {
+  // A literal, not a parameter, so that it travels with BEGIN in one round trip (Db.transaction).
+  return `SELECT pg_advisory_xact_lock_shared(${LOCK_PUBLISH}, 0), pg_advisory_xact_lock(${LOCK_UNIT}, hashtext('${unitCode.replace(/'/g, "''")}'))`;
 }
+
+// The batch is one json parameter (no per-element escaping): json_array_elements gives each
+// event's text as its body, json_to_recordset its columns (events.body is json: no jsonb build).
+const INSERT_EVENTS_SELECT = `INSERT INTO events (event_id, unit_code, device_id, dossier_id, seq, type, at, body)
+    SELECT x.id, $1, $2, x.dossier, x.seq, x.type, x.at, x.e
+    FROM ROWS FROM (json_array_elements($3::text::json),
+                    json_to_recordset($3::text::json) AS ("eventId" uuid, "dossierId" text, seq bigint, type text, at bigint))
+         AS x(e, id, dossier, seq, type, at)
+    ON CONFLICT (event_id) DO NOTHING`;
+const INSERT_EVENTS_SQL = `${INSERT_EVENTS_SELECT} RETURNING event_id`;
+// The device's last seq: the highest seq among the events actually inserted, only when any was.
+const INSERT_EVENTS_AND_DEVICE_SQL = `WITH ins AS (${INSERT_EVENTS_SELECT} RETURNING event_id, seq),
+  dev AS (UPDATE devices SET last_seq = GREATEST(last_seq, (SELECT max(seq) FROM ins)), last_seen_at = now()
+          WHERE device_id = $2 AND EXISTS (SELECT 1 FROM ins))
+  SELECT event_id FROM ins`;
 
 export interface HubOptions {
   db: Db;
@@ -263,7 +279,8 @@ export class Hub {
       const key = e.eventId.toLowerCase();
       if (seenIds.has(key)) return (results[i] = { eventId: e.eventId, outcome: 'duplicate' });
       seenIds.add(key);
-      valid.push({ i, e: { ...e, eventId: key } });
+      if (key !== e.eventId) e.eventId = key; // e is zod's fresh copy: ours to change
+      valid.push({ i, e });
     });
     if (valid.length) {
       const outcomes = await this.ingest(device.unitCode, device.deviceId, valid.map((v) => v.e));
@@ -302,25 +319,23 @@ export class Hub {
    */
   private async ingest(unitCode: string, deviceId: string, events: SyncEvent[]): Promise<PushResult[]> {
     return this.db.transaction(async (tx) => {
-      await lockUnitForIngest(tx, unitCode);
       const out: (PushResult | null)[] = events.map(() => null);
       const dossierIds = [...new Set(events.map((e) => e.dossierId))];
-
-      // Dossiers that belong to another unit are not writable.
-      const owners = await tx.query<{ dossier_id: string; unit_code: string; code: string | null }>(
-        'SELECT dossier_id, unit_code, code FROM dossiers WHERE dossier_id = ANY($1::text[])',
-        [dossierIds],
-      );
-      const ownerOf = new Map(owners.rows.map((r) => [r.dossier_id, r]));
-      // A code already used by another dossier of the unit is refused.
       const codes = events.flatMap((e) => (e.type === 'dossier.received' ? [e.body.code] : []));
+
+      // One read: the touched dossiers (those of another unit are not writable) and the unit's
+      // dossiers already holding one of the batch's codes (a code used by another dossier is refused).
+      const found = await tx.query<{ dossier_id: string; unit_code: string; code: string | null; listed: boolean }>(
+        `SELECT dossier_id, unit_code, code, dossier_id = ANY($1::text[]) AS listed FROM dossiers
+         WHERE dossier_id = ANY($1::text[]) OR (unit_code = $2 AND code = ANY($3::text[]))`,
+        [dossierIds, unitCode, codes],
+      );
+      const ownerOf = new Map<string, { dossier_id: string; unit_code: string; code: string | null }>();
       const codeOwners = new Map<string, string>();
-      if (codes.length) {
-        const r = await tx.query<{ dossier_id: string; code: string }>(
-          'SELECT dossier_id, code FROM dossiers WHERE unit_code = $1 AND code = ANY($2::text[])',
-          [unitCode, codes],
-        );
-        for (const row of r.rows) codeOwners.set(row.code, row.dossier_id);
+      const codeSet = new Set(codes);
+      for (const row of found.rows) {
+        if (row.listed) ownerOf.set(row.dossier_id, row);
+        if (row.unit_code === unitCode && row.code !== null && codeSet.has(row.code)) codeOwners.set(row.code, row.dossier_id);
       }
       events.forEach((e, k) => {
         const owner = ownerOf.get(e.dossierId);
@@ -336,13 +351,10 @@ export class Hub {
       const toInsert = events.filter((_, k) => !out[k]);
       const inserted = new Set<string>();
       if (toInsert.length) {
-        // One JSON parameter rather than per-column arrays: no per-element escaping, one parse.
+        // One statement: the events (one JSON parameter rather than per-column arrays: no
+        // per-element escaping, one parse) and, when any was new, the device's last seq.
         const r = await tx.query<{ event_id: string }>(
-          `INSERT INTO events (event_id, unit_code, device_id, dossier_id, seq, type, at, body)
-           SELECT (e->>'eventId')::uuid, $1, $2, e->>'dossierId', (e->>'seq')::bigint, e->>'type', (e->>'at')::bigint, e
-           FROM jsonb_array_elements($3::text::jsonb) AS e
-           ON CONFLICT (event_id) DO NOTHING
-           RETURNING event_id`,
+          deviceId === PROVINCE_DEVICE_ID ? INSERT_EVENTS_SQL : INSERT_EVENTS_AND_DEVICE_SQL,
           [unitCode, deviceId, JSON.stringify(toInsert)],
         );
         for (const row of r.rows) inserted.add(row.event_id);
@@ -354,10 +366,6 @@ export class Hub {
       });
 
       if (inserted.size) {
-        const maxSeq = Math.max(...toInsert.filter((e) => inserted.has(e.eventId)).map((e) => e.seq));
-        if (deviceId !== PROVINCE_DEVICE_ID) {
-          await tx.query('UPDATE devices SET last_seq = GREATEST(last_seq, $2), last_seen_at = now() WHERE device_id = $1', [deviceId, maxSeq]);
-        }
         const touched = [...new Set(toInsert.filter((e) => inserted.has(e.eventId) && e.type.startsWith('dossier.')).map((e) => e.dossierId))];
         if (touched.length) {
           // Dossiers the hub had no row for: their whole log is in this batch (no read needed).
@@ -372,7 +380,7 @@ export class Hub {
         }
       }
       return out as PushResult[];
-    });
+    }, lockUnitForIngestSql(unitCode));
   }
 
   private async rederive(tx: Queryable, unitCode: string, dossierIds: string[], known: Map<string, SyncEvent[]>) {
@@ -405,9 +413,9 @@ export class Hub {
     });
     await tx.query(
       `INSERT INTO dossiers (dossier_id, unit_code, code, status, state, conflicts, open_conflicts, event_count, last_event_at, updated_at)
-       SELECT d->>'id', $1, d->>'code', (d->>'status')::int, NULLIF(d->'state', 'null'::jsonb), d->'conflicts',
-              (d->>'open')::int, (d->>'count')::int, (d->>'last')::bigint, now()
-       FROM jsonb_array_elements($2::text::jsonb) AS d
+       SELECT d.id, $1, d.code, d.status, d.state, d.conflicts, d.open, d.count, d.last, now()
+       FROM json_to_recordset($2::text::json)
+            AS d(id text, code text, status int, state json, conflicts json, open int, count int, last bigint)
        ON CONFLICT (dossier_id) DO UPDATE SET code = EXCLUDED.code, status = EXCLUDED.status, state = EXCLUDED.state,
          conflicts = EXCLUDED.conflicts, open_conflicts = EXCLUDED.open_conflicts, event_count = EXCLUDED.event_count,
          last_event_at = EXCLUDED.last_event_at, updated_at = now()
@@ -424,7 +432,7 @@ export class Hub {
          (SELECT ingest_seq AS cursor, 'event' AS kind, device_id, body AS data, NULL::text AS version
             FROM events WHERE unit_code = $1 AND ingest_seq > $2 ORDER BY ingest_seq LIMIT $3)
          UNION ALL
-         (SELECT ingest_seq AS cursor, kind, NULL::text AS device_id, payload AS data, version
+         (SELECT ingest_seq AS cursor, kind, NULL::text AS device_id, payload::json AS data, version
             FROM publications WHERE ingest_seq > $2 AND (unit_code IS NULL OR unit_code = $1) ORDER BY ingest_seq LIMIT $3)
        ) x ORDER BY cursor LIMIT $3`,
       [device.unitCode, cursor, limit + 1],
