@@ -9,7 +9,7 @@
 import PDFDocument from 'pdfkit';
 import type { Dossier, DossierComponent, EpochMs, GuidanceSlip, UnitSettings } from '../../../shared/domain/types';
 import { vnParts } from '../../../shared/domain/vnTime';
-import { templateFor, type CommonLabels } from '../../../shared/data/formTemplates';
+import { templateFor, type CommonLabels, type Mau01Labels, type Mau03Labels } from '../../../shared/data/formTemplates';
 import { Flow, mm, type Block } from './flow';
 import { TextLayout, type Span } from './textLayout';
 
@@ -193,21 +193,8 @@ function finish(doc: PDFKit.PDFDocument): Promise<Buffer> {
 // ---------------------------------------------------------------------------------------
 // The forms
 
-function mau01(flow: Flow, settings: UnitSettings, dossier: Dossier, copyLabel: string): void {
-  const set = templateFor(dossier.receivedAt);
-  const { common } = set;
-  const L = set.forms.mau01;
-  const a = dossier.applicant;
-  drawHeader(flow, settings, common, dossier.receivedAt);
-  drawTitle(flow, [
-    [{ text: L.title, style: 'bold' }],
-    labelled(L.code, 'code', dossier.code, 'bold'),
-    [{ text: copyLabel, style: 'italic' }],
-  ]);
-  const p = (spans: Span[]) => flow.paragraph(spans, { size: BODY, align: 'justify', after: 3 });
-  p(labelled(L.unit, 'unitName', settings.unitName));
-  p(labelled(L.applicant, 'name', a.fullName, 'bold'));
-  p(labelled(L.address, 'address', a.address));
+/** 'Số điện thoại … | Email …' on one line, as the forms print them. */
+function contactRow(flow: Flow, L: { phone: string; email: string }, a: { phone: string; email: string }): void {
   flow.columns(
     [
       [{ kind: 'text', spans: labelled(L.phone, 'phone', a.phone), size: BODY, align: 'left' }],
@@ -216,7 +203,31 @@ function mau01(flow: Flow, settings: UnitSettings, dossier: Dossier, copyLabel: 
     [0.45, 0.55],
   );
   flow.gap(2);
+}
+
+/** The unit, the applicant and the request: the same block on Mẫu 01 and Mẫu 03. */
+function applicantLines(flow: Flow, L: Mau01Labels | Mau03Labels, settings: UnitSettings, dossier: Dossier): void {
+  const p = (spans: Span[]) => flow.paragraph(spans, { size: BODY, align: 'justify', after: 3 });
+  const a = dossier.applicant;
+  p(labelled(L.unit, 'unitName', settings.unitName));
+  p(labelled(L.applicant, 'name', a.fullName, 'bold'));
+  p(labelled(L.address, 'address', a.address));
+  contactRow(flow, L, a);
   p(labelled(L.request, 'procedure', dossier.procedureName, 'bold'));
+}
+
+function mau01(flow: Flow, settings: UnitSettings, dossier: Dossier, copyLabel: string): void {
+  const set = templateFor(dossier.receivedAt);
+  const { common } = set;
+  const L = set.forms.mau01;
+  drawHeader(flow, settings, common, dossier.receivedAt);
+  drawTitle(flow, [
+    [{ text: L.title, style: 'bold' }],
+    labelled(L.code, 'code', dossier.code, 'bold'),
+    [{ text: copyLabel, style: 'italic' }],
+  ]);
+  const p = (spans: Span[]) => flow.paragraph(spans, { size: BODY, align: 'justify', after: 3 });
+  applicantLines(flow, L, settings, dossier);
   p([{ text: L.components }]);
   componentTable(flow, common, dossier.components.filter((c) => c.received));
   flow.gap(4);
@@ -252,14 +263,7 @@ function mau02(flow: Flow, settings: UnitSettings, slip: GuidanceSlip): void {
   p(labelled(L.intro, 'name', a.fullName, 'bold', { unitName: settings.unitName }));
   p(labelled(L.request, 'procedure', slip.procedureName, 'bold'));
   p(labelled(L.address, 'address', a.address));
-  flow.columns(
-    [
-      [{ kind: 'text', spans: labelled(L.phone, 'phone', a.phone), size: BODY, align: 'left' }],
-      [{ kind: 'text', spans: labelled(L.email, 'email', a.email), size: BODY, align: 'left' }],
-    ],
-    [0.45, 0.55],
-  );
-  flow.gap(2);
+  contactRow(flow, L, a);
   p([{ text: L.ask }]);
   componentTable(flow, common, slip.missing);
   flow.gap(4);
@@ -272,25 +276,13 @@ function mau03(flow: Flow, settings: UnitSettings, dossier: Dossier): void {
   const set = templateFor(dossier.receivedAt);
   const { common } = set;
   const L = set.forms.mau03;
-  const a = dossier.applicant;
   drawHeader(flow, settings, common, dossier.receivedAt);
   drawTitle(flow, [
     [{ text: L.title, style: 'bold' }],
     ...(dossier.code ? [labelled(L.code, 'code', dossier.code, 'bold')] : []),
   ]);
   const p = (spans: Span[]) => flow.paragraph(spans, { size: BODY, align: 'justify', after: 3 });
-  p(labelled(L.unit, 'unitName', settings.unitName));
-  p(labelled(L.applicant, 'name', a.fullName, 'bold'));
-  p(labelled(L.address, 'address', a.address));
-  flow.columns(
-    [
-      [{ kind: 'text', spans: labelled(L.phone, 'phone', a.phone), size: BODY, align: 'left' }],
-      [{ kind: 'text', spans: labelled(L.email, 'email', a.email), size: BODY, align: 'left' }],
-    ],
-    [0.45, 0.55],
-  );
-  flow.gap(2);
-  p(labelled(L.request, 'procedure', dossier.procedureName, 'bold'));
+  applicantLines(flow, L, settings, dossier);
   p([{ text: fill(L.refusal, { unitName: settings.unitName }) }]);
   flow.paragraph([{ text: dossier.reason }], { size: BODY, align: 'justify', after: 3, indent: 20 });
   p([{ text: L.closing }]);
