@@ -14,6 +14,8 @@ const server = await startLoopbackServer({
   staticDir: path.join(here, '..', 'dist', 'renderer'),
   port,
   appVersion: appVersion(),
+  // Same as the Electron app: sync starts by itself when the hub becomes reachable.
+  autoSync: true,
 });
 console.log(`Dữ liệu: ${dataDir}`);
 console.log(`Mở địa chỉ này trong Chromium (chỉ máy này truy cập được):\n\n  ${server.url}\n`);

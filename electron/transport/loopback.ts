@@ -205,9 +205,11 @@ export async function startLoopbackServer(opts: {
   port?: number;
   now?: () => number;
   appVersion?: string;
+  /** Sync by itself whenever the hub answers (the app does; tests leave it off). */
+  autoSync?: boolean;
 }): Promise<LoopbackServer> {
   const { openAppServices } = await import('../services/app');
-  const services = openAppServices({ dataDir: opts.dataDir, now: opts.now, appVersion: opts.appVersion });
+  const services = openAppServices({ dataDir: opts.dataDir, now: opts.now, appVersion: opts.appVersion, autoSync: opts.autoSync });
   try {
     const server = await serveLoopback({ handlers: services.handlers, staticDir: opts.staticDir, port: opts.port });
     return {
