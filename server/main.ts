@@ -10,20 +10,22 @@
 //   export:national --unit CODE [--since ISO|yyyy-mm-dd] [--out FILE]   DongBoHoSoMC + CapNhatTienDoHoSoMC
 // Environment: DATABASE_URL (PostgreSQL; none → embedded PGlite in HUB_DATA_DIR, default
 // ./.hub-data), HUB_HOST (127.0.0.1), HUB_PORT (8080, or 8443 with TLS), HUB_TLS_CERT + HUB_TLS_KEY,
-// HUB_WORKERS (serving processes, PostgreSQL only; default 1).
+// HUB_WORKERS (serving processes, PostgreSQL only; default one per core, at most 4).
 import cluster from 'node:cluster';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { configFromEnv, openHub } from './app';
+import { configFromEnv, ensureDataDir, openHub } from './app';
+import type { HubConfig } from './app';
 import { startHubServer } from './http';
-import { exportNational } from './national';
-import { HubError } from './hub';
-import { unitCodeSchema } from '../shared/sync/protocol';
+import { ADMIN_COMMANDS, INPUT_FILE_OPTIONS, errorLine, isAdminCommand } from './commands';
+import type { CommandIO, Opts } from './commands';
+import { claimFolderOrFindHub, forwardCommand, openAdminChannel } from './adminChannel';
+import type { LockInfo } from './adminChannel';
 
-function args(argv: string[]): { command: string; opts: Record<string, string> } {
+function args(argv: string[]): { command: string; opts: Opts } {
   const [first, ...rest] = argv;
   const command = first && !first.startsWith('--') ? first : 'serve';
   const list = first && !first.startsWith('--') ? rest : argv;
-  const opts: Record<string, string> = {};
+  const opts: Opts = {};
   for (let i = 0; i < list.length; i++) {
     const a = list[i];
     if (!a.startsWith('--')) throw new Error(`Tham số không hiểu: ${a}`);
@@ -35,16 +37,54 @@ function args(argv: string[]): { command: string; opts: Record<string, string> }
   return { command, opts };
 }
 
-function need(opts: Record<string, string>, key: string): string {
-  const v = opts[key];
-  if (!v || v === 'true') throw new Error(`Thiếu --${key}.`);
-  return v;
+const localIO: CommandIO = {
+  out: (l) => console.log(l),
+  err: (l) => console.error(l),
+  readFile: (f) => readFileSync(f, 'utf8'),
+  writeFile: (f, t) => writeFileSync(f, t),
+};
+
+async function runDirect(cfg: HubConfig, command: string, opts: Opts): Promise<number> {
+  const opened = await openHub(cfg);
+  try {
+    return await ADMIN_COMMANDS[command](opened, opts, localIO);
+  } finally {
+    await opened.close();
+  }
 }
 
-function unitCode(s: string): string {
-  const r = unitCodeSchema.safeParse(s.trim());
-  if (!r.success) throw new Error(r.error.issues[0].message);
-  return r.data;
+/** Runs the command in the hub serving the folder; `null` if that hub has just stopped. */
+async function runForwarded(hub: LockInfo, command: string, opts: Opts): Promise<number | null> {
+  const inputs: Record<string, string> = {};
+  for (const k of INPUT_FILE_OPTIONS) if (opts[k] && opts[k] !== 'true') inputs[opts[k]] = localIO.readFile(opts[k]);
+  const r = await forwardCommand(hub, command, opts, inputs);
+  if (!r) return null;
+  for (const [file, text] of r.files) localIO.writeFile(file, text);
+  for (const [stream, line] of r.output) localIO[stream](line);
+  return r.code;
+}
+
+/** An admin command. On PGlite: sent to the hub if one serves the folder, else run here holding the folder's lock. */
+async function runAdmin(cfg: HubConfig, command: string, opts: Opts): Promise<number> {
+  if (cfg.databaseUrl) return runDirect(cfg, command, opts);
+  ensureDataDir(cfg.dataDir);
+  const channel = await openAdminChannel(); // tells a starting hub that this process holds the folder
+  try {
+    for (;;) {
+      const claim = await claimFolderOrFindHub(cfg.dataDir, channel, 'admin');
+      if (claim.held) {
+        try {
+          return await runDirect(cfg, command, opts);
+        } finally {
+          claim.release();
+        }
+      }
+      const code = await runForwarded(claim.holder, command, opts);
+      if (code !== null) return code;
+    }
+  } finally {
+    await channel.close();
+  }
 }
 
 /** HUB_WORKERS > 1 (PostgreSQL only): one primary that forks N serving processes on one port. */
@@ -72,89 +112,45 @@ async function servePrimary(cfg: ReturnType<typeof configFromEnv>, workers: numb
   return 0;
 }
 
+async function serve(cfg: HubConfig): Promise<number> {
+  const channel = cfg.databaseUrl ? null : await openAdminChannel();
+  if (channel) {
+    ensureDataDir(cfg.dataDir);
+    const claim = await claimFolderOrFindHub(cfg.dataDir, channel, 'serve');
+    if (!claim.held) {
+      throw new Error(
+        `Thư mục dữ liệu ${cfg.dataDir} đang được một hub khác phục vụ (tiến trình ${claim.holder.pid}). PGlite chỉ mở được trong một tiến trình: các lệnh quản trị tự gửi tới hub đang chạy; muốn khởi động lại thì dừng hub đó trước.`,
+      );
+    }
+    process.once('exit', claim.release); // also when start-up fails
+  }
+  const opened = await openHub(cfg);
+  channel?.serve(opened);
+  const running = await startHubServer(opened.hub, { host: cfg.host, port: cfg.port, tls: cfg.tls });
+  console.error(`[hub] đang phục vụ ${running.url} (giao thức v1, CSDL ${opened.db.kind === 'pg' ? 'PostgreSQL' : `PGlite tại ${cfg.dataDir}`})`);
+  if (!cfg.tls && !['127.0.0.1', 'localhost', '::1'].includes(cfg.host)) {
+    console.error('[hub] CẢNH BÁO: đang mở HTTP không mã hoá ra mạng; đặt HUB_TLS_CERT/HUB_TLS_KEY hoặc đặt sau một reverse proxy HTTPS.');
+  }
+  const stop = async () => {
+    console.error('[hub] đang dừng…');
+    await running.close();
+    await opened.close();
+    process.exit(0); // the lock goes with the 'exit' handler, after the database is closed
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return 0;
+}
+
 async function main(): Promise<number> {
   const { command, opts } = args(process.argv.slice(2));
+  if (command !== 'serve' && !isAdminCommand(command)) {
+    throw new Error(`Lệnh không có: ${command}. Các lệnh: serve, migrate, unit:create, enroll:create, devices:list, devices:revoke, publish:catalogue, publish:holidays, export:national.`);
+  }
   const cfg = configFromEnv();
   const workers = Number(process.env.HUB_WORKERS ?? 1);
   if (command === 'serve' && cluster.isPrimary && workers > 1) return servePrimary(cfg, workers);
-  const { hub, db, close } = await openHub(cfg);
-  let keepOpen = false;
-  try {
-    switch (command) {
-      case 'serve': {
-        const running = await startHubServer(hub, { host: cfg.host, port: cfg.port, tls: cfg.tls });
-        keepOpen = true;
-        console.error(`[hub] đang phục vụ ${running.url} (giao thức v1, CSDL ${db.kind === 'pg' ? 'PostgreSQL' : `PGlite tại ${cfg.dataDir}`})`);
-        if (!cfg.tls && !['127.0.0.1', 'localhost', '::1'].includes(cfg.host)) {
-          console.error('[hub] CẢNH BÁO: đang mở HTTP không mã hoá ra mạng; đặt HUB_TLS_CERT/HUB_TLS_KEY hoặc đặt sau một reverse proxy HTTPS.');
-        }
-        const stop = async () => {
-          console.error('[hub] đang dừng…');
-          await running.close();
-          await close();
-          process.exit(0);
-        };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-        return 0;
-      }
-      case 'migrate':
-        console.log('Đã áp dụng các bản cập nhật lược đồ.');
-        return 0;
-      case 'unit:create': {
-        const code = unitCode(need(opts, 'code'));
-        await hub.createUnit(code, need(opts, 'name'));
-        console.log(`Đã tạo đơn vị ${code}.`);
-        return 0;
-      }
-      case 'enroll:create': {
-        const ttl = Number(opts['ttl-hours'] ?? 72);
-        if (!(ttl > 0 && ttl <= 24 * 30)) throw new Error('--ttl-hours phải từ 1 đến 720.');
-        const r = await hub.createEnrolmentCode(unitCode(need(opts, 'unit')), ttl);
-        console.log(r.code);
-        console.error(`Mã đăng ký dùng một lần, hết hạn lúc ${r.expiresAt.toISOString()}. Hub chỉ lưu bản băm; ghi lại mã ngay.`);
-        return 0;
-      }
-      case 'devices:list': {
-        const rows = await hub.listDevices(opts.unit ? unitCode(opts.unit) : undefined);
-        for (const d of rows) {
-          console.log(
-            [d.device_id, d.unit_code, `ô ${d.slot}`, d.revoked ? 'ĐÃ THU HỒI' : 'hoạt động', d.name, `đăng ký ${d.enrolled_at.toISOString()}`, `lần cuối ${d.last_seen_at?.toISOString() ?? '—'}`, `seq ${d.last_seq}`].join('\t'),
-          );
-        }
-        if (!rows.length) console.error('Chưa có máy nào.');
-        return 0;
-      }
-      case 'devices:revoke': {
-        const ok = await hub.revokeDevice(need(opts, 'device'));
-        console.log(ok ? 'Đã thu hồi máy.' : 'Không có máy đang hoạt động với mã này.');
-        return ok ? 0 : 1;
-      }
-      case 'publish:catalogue':
-      case 'publish:holidays': {
-        const payload = JSON.parse(readFileSync(need(opts, 'file'), 'utf8')) as unknown;
-        const kind = command === 'publish:catalogue' ? 'catalogue' : 'holidays';
-        const cursor = await hub.publish(kind, need(opts, 'version'), payload, opts.unit ? unitCode(opts.unit) : null);
-        console.log(`Đã phát hành ${kind} ${opts.version} (con trỏ ${cursor}).`);
-        return 0;
-      }
-      case 'export:national': {
-        const since = opts.since ? new Date(opts.since) : undefined;
-        if (since && Number.isNaN(since.getTime())) throw new Error('--since không phải ngày giờ hợp lệ.');
-        const out = await exportNational(db, unitCode(need(opts, 'unit')), since);
-        const text = JSON.stringify(out, null, 2);
-        if (opts.out) {
-          writeFileSync(opts.out, text);
-          console.error(`Đã ghi ${out.DongBoHoSoMC.length} hồ sơ, ${out.CapNhatTienDoHoSoMC.length} bước xử lý vào ${opts.out}.`);
-        } else console.log(text);
-        return 0;
-      }
-      default:
-        throw new Error(`Lệnh không có: ${command}. Các lệnh: serve, migrate, unit:create, enroll:create, devices:list, devices:revoke, publish:catalogue, publish:holidays, export:national.`);
-    }
-  } finally {
-    if (!keepOpen) await close();
-  }
+  return command === 'serve' ? serve(cfg) : runAdmin(cfg, command, opts);
 }
 
 main().then(
@@ -162,7 +158,7 @@ main().then(
     if (code !== 0) process.exitCode = code;
   },
   (e: unknown) => {
-    console.error(e instanceof HubError || e instanceof Error ? `Lỗi: ${e.message}` : e);
+    console.error(errorLine(e));
     process.exit(1);
   },
 );
