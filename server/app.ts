@@ -34,13 +34,17 @@ export interface OpenHub {
   close(): Promise<void>;
 }
 
+export function ensureDataDir(dataDir: string): void {
+  if (!existsSync(dataDir)) {
+    mkdirSync(dataDir, { recursive: true });
+    // Keep the hub's data out of version control when it sits inside a work tree.
+    writeFileSync(path.join(dataDir, '.gitignore'), '*\n');
+  }
+}
+
 /** Opens the database (PostgreSQL or the embedded PGlite), migrates it and builds the hub. */
 export async function openHub(cfg: Pick<HubConfig, 'databaseUrl' | 'dataDir'> & { pgliteInMemory?: boolean; poolSize?: number }): Promise<OpenHub> {
-  if (!existsSync(cfg.dataDir)) {
-    mkdirSync(cfg.dataDir, { recursive: true });
-    // Keep the hub's data out of version control when it sits inside a work tree.
-    writeFileSync(path.join(cfg.dataDir, '.gitignore'), '*\n');
-  }
+  ensureDataDir(cfg.dataDir);
   const db = await openDb({
     databaseUrl: cfg.databaseUrl,
     dataDir: cfg.pgliteInMemory ? null : path.join(cfg.dataDir, 'db'),

@@ -11,6 +11,8 @@
 // Environment: DATABASE_URL (PostgreSQL; none → embedded PGlite in HUB_DATA_DIR, default
 // ./.hub-data), HUB_HOST (127.0.0.1), HUB_PORT (8080, or 8443 with TLS), HUB_TLS_CERT + HUB_TLS_KEY,
 // HUB_WORKERS (serving processes, PostgreSQL only; default one per core, at most 4).
+// With PGlite the admin commands also work while the hub serves: they are sent to it over its
+// local admin channel, and a second `serve` on the folder is refused (adminChannel.ts).
 import cluster from 'node:cluster';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { configFromEnv, ensureDataDir, openHub } from './app';
