@@ -14,6 +14,7 @@
 // With PGlite the admin commands also work while the hub serves: they are sent to it over its
 // local admin channel, and a second `serve` on the folder is refused (adminChannel.ts).
 import cluster from 'node:cluster';
+import { availableParallelism } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { configFromEnv, ensureDataDir, openHub } from './app';
 import type { HubConfig } from './app';
@@ -150,7 +151,9 @@ async function main(): Promise<number> {
     throw new Error(`Lệnh không có: ${command}. Các lệnh: serve, migrate, unit:create, enroll:create, devices:list, devices:revoke, publish:catalogue, publish:holidays, export:national.`);
   }
   const cfg = configFromEnv();
-  const workers = Number(process.env.HUB_WORKERS ?? 1);
+  // With PostgreSQL one serving process per core (at most 4: each holds up to 26
+  // connections); PGlite can only be opened by one process.
+  const workers = Number(process.env.HUB_WORKERS ?? (cfg.databaseUrl ? Math.min(availableParallelism(), 4) : 1));
   if (command === 'serve' && cluster.isPrimary && workers > 1) return servePrimary(cfg, workers);
   return command === 'serve' ? serve(cfg) : runAdmin(cfg, command, opts);
 }
