@@ -1,32 +1,21 @@
 // 4. Bad input: a wrong ID number, a future birth date and an empty name are refused
 //    with Vietnamese messages and nothing is saved; HTML typed into text fields stays
 //    text; hostile search strings do not break the list.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, startRun, type Run } from './support/harness';
+import { describe, expect, it } from 'vitest';
+import { type Run, e2eRuns } from './support/harness';
 import { IntakePage, ListPage, Shell, waitVisible } from './support/pages';
 import { ANH, DANG } from './support/data';
 import { receiveDossier, setUpUnit } from './support/seed';
 
-let browser: Browser;
+const startRun = e2eRuns();
 let run: Run | null = null;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  await run?.close();
-  run = null;
-});
 
 const IMG = '<img src=x onerror=alert(1)>';
 const SCRIPT = '<script>alert("xss")</script>';
 
 describe('dữ liệu sai và dữ liệu độc', () => {
   it('shows Vietnamese field messages and saves nothing for a wrong CCCD, a future birth date, an empty name', async () => {
-    run = await startRun(browser, 'bad-input-fields');
+    run = await startRun('bad-input-fields');
     await setUpUnit(run);
     const shell = new Shell(run.page);
     await shell.goIntake();
@@ -85,7 +74,7 @@ describe('dữ liệu sai và dữ liệu độc', () => {
   });
 
   it('renders HTML typed into text fields as text, in the intake and in the detail view', async () => {
-    run = await startRun(browser, 'bad-input-html');
+    run = await startRun('bad-input-html');
     await setUpUnit(run);
     const shell = new Shell(run.page);
     await shell.goIntake();
@@ -118,7 +107,7 @@ describe('dữ liệu sai và dữ liệu độc', () => {
   });
 
   it('accepts hostile search strings without an error', async () => {
-    run = await startRun(browser, 'bad-input-search');
+    run = await startRun('bad-input-search');
     await setUpUnit(run);
     await receiveDossier(run, '1.001193', ANH);
     const shell = new Shell(run.page);

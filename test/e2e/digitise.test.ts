@@ -4,30 +4,19 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, startRun, type Run } from './support/harness';
+import { describe, expect, it } from 'vitest';
+import { type Run, e2eRuns } from './support/harness';
 import { IntakePage, ListPage, Shell, waitVisible } from './support/pages';
 import { LOAN } from './support/data';
 import { receiveDossier, setUpUnit } from './support/seed';
 import { SAMPLES } from '../pages/helpers';
 
-let browser: Browser;
+const startRun = e2eRuns();
 let run: Run | null = null;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  await run?.close();
-  run = null;
-});
 
 describe('số hoá giấy tờ', () => {
   it('adds a scanned page, shows its thumbnail and text, saves a correction, exports a searchable PDF', async () => {
-    run = await startRun(browser, 'digitise-page');
+    run = await startRun('digitise-page');
     await setUpUnit(run);
     const d = await receiveDossier(run, '2.000815', LOAN);
     const componentId = d.components[0].componentId;
@@ -91,7 +80,9 @@ describe('số hoá giấy tờ', () => {
     await expect.poll(() => list.rowTexts()).toHaveLength(1);
     await run.shot('search-by-page-text');
 
-    // Intake of a new dossier for the same citizen: the digitised paper is offered for reuse.
+    // Intake of a new dossier for the same citizen: the digitised paper, once approved, is offered for reuse.
+    const doc = await run.call('review.get', { dossierId: d.id, componentId });
+    await run.call('review.save', { dossierId: d.id, componentId, decision: 'approve', data: doc.data });
     await shell.goIntake();
     const intake = new IntakePage(page);
     await intake.pickProcedureByKeyboard('2.000815', '2.000815');

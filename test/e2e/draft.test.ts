@@ -1,24 +1,14 @@
 // 3. A reload mid-intake, and a closed-and-reopened page, bring the draft back with
 //    every typed field.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, startRun, type Run } from './support/harness';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { type Run, e2eRuns } from './support/harness';
 import { IntakePage, Shell, waitVisible } from './support/pages';
 import { LOAN } from './support/data';
 import { setUpUnit } from './support/seed';
 
-let browser: Browser;
+const startRun = e2eRuns();
 let run: Run | null = null;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  await run?.close();
-  run = null;
-});
 
 const TYPED = { ...LOAN, email: 'loan.le@example.vn' };
 const NOTE = 'Công dân hẹn quay lại bổ sung bản sao';
@@ -53,7 +43,7 @@ async function expectRestored(page: Page, expectPost: boolean) {
 
 describe('bản nháp tiếp nhận', () => {
   it('survives page.reload() and a closed page reopened in the same context', async () => {
-    run = await startRun(browser, 'draft-restore');
+    run = await startRun('draft-restore');
     await setUpUnit(run);
     const shell = new Shell(run.page);
     await shell.goIntake();

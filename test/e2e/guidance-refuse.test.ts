@@ -1,27 +1,16 @@
 // Incomplete dossier → Mẫu 02 (one-time written guidance); refused dossier → Mẫu 03.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, startRun, type Run } from './support/harness';
+import { describe, expect, it } from 'vitest';
+import { type Run, e2eRuns } from './support/harness';
 import { IntakePage, Shell, waitVisible } from './support/pages';
 import { DANG } from './support/data';
 import { setUpUnit } from './support/seed';
 
-let browser: Browser;
+const startRun = e2eRuns();
 let run: Run | null = null;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  await run?.close();
-  run = null;
-});
 
 describe('hồ sơ chưa đủ và từ chối', () => {
   it('prints Mẫu 02 for missing components and Mẫu 03 for a refusal', async () => {
-    run = await startRun(browser, 'guidance-and-refusal');
+    run = await startRun('guidance-and-refusal');
     await setUpUnit(run);
     const shell = new Shell(run.page);
     await shell.goIntake();

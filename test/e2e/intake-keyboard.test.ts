@@ -3,28 +3,17 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, startRun, type Run } from './support/harness';
+import { describe, expect, it } from 'vitest';
+import { type Run, e2eRuns } from './support/harness';
 import { IntakePage, SetupPage, Shell, waitVisible } from './support/pages';
 import { ANH, UNIT, escapeRe } from './support/data';
 
-let browser: Browser;
+const startRun = e2eRuns();
 let run: Run | null = null;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  await run?.close();
-  run = null;
-});
 
 describe('tiếp nhận bằng bàn phím', () => {
   it('sets up the unit, receives a birth registration by keyboard and prints Mẫu 01', async () => {
-    run = await startRun(browser, 'intake-keyboard');
+    run = await startRun('intake-keyboard');
     const { page } = run;
     const setup = new SetupPage(page);
     await waitVisible(setup.form());

@@ -1,23 +1,12 @@
 // 5. Every screen fits a 1366×768 counter screen without horizontal scrolling.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, startRun, VIEWPORT, type Run } from './support/harness';
+import { describe, expect, it } from 'vitest';
+import { VIEWPORT, type Run, e2eRuns } from './support/harness';
 import { IntakePage, Shell, waitVisible } from './support/pages';
 import { ANH, DANG, LOAN } from './support/data';
 import { receiveDossier, setUpUnit } from './support/seed';
 
-let browser: Browser;
+const startRun = e2eRuns();
 let run: Run | null = null;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  await run?.close();
-  run = null;
-});
 
 async function fits(r: Run, step: string) {
   await r.page.waitForTimeout(250);
@@ -28,7 +17,7 @@ async function fits(r: Run, step: string) {
 
 describe('bố cục 1366×768', () => {
   it('fits every screen in 1366 px', async () => {
-    run = await startRun(browser, 'layout-1366x768');
+    run = await startRun('layout-1366x768');
     const { page } = run;
     await waitVisible(page.locator('[data-testid="setup-form"]'));
     await fits(run, 'setup');

@@ -1,27 +1,16 @@
 // 2. Searching the dossier list without diacritics finds Vietnamese names.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, startRun, type Run } from './support/harness';
+import { describe, expect, it } from 'vitest';
+import { type Run, e2eRuns } from './support/harness';
 import { ListPage, Shell, waitVisible } from './support/pages';
 import { ANH, DANG, LOAN } from './support/data';
 import { receiveDossier, setUpUnit } from './support/seed';
 
-let browser: Browser;
+const startRun = e2eRuns();
 let run: Run | null = null;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  await run?.close();
-  run = null;
-});
 
 describe('tìm hồ sơ không dấu', () => {
   it("finds 'Nguyễn Thị Ánh …' by 'nguyen thi anh' and 'Đặng' by 'dang'", async () => {
-    run = await startRun(browser, 'search-without-diacritics');
+    run = await startRun('search-without-diacritics');
     await setUpUnit(run);
     const anh = await receiveDossier(run, '1.001193', ANH);
     const dang = await receiveDossier(run, '1.000894', DANG);

@@ -85,7 +85,39 @@ export class EventMaker {
     return { ...this.env(dossierId, at), type: 'dossier.file_attached', body: { sha256, size, mime: 'image/webp', componentId, page } };
   }
 
+  /** Withdraws the page an attach event of the dossier put there. */
+  removeFile(attached: SyncEvent, at?: number): SyncEvent {
+    if (attached.type !== 'dossier.file_attached') throw new Error('removeFile needs a dossier.file_attached event');
+    const { sha256, componentId, page } = attached.body;
+    return { ...this.env(attached.dossierId, at), type: 'dossier.file_removed', body: { attachedEventId: attached.eventId, sha256, componentId, page } };
+  }
+
+  /** Puts the pages of a component in the order of `attached` (their attach events). */
+  reorder(dossierId: string, componentId: string, attached: SyncEvent[], at?: number): SyncEvent {
+    return { ...this.env(dossierId, at), type: 'dossier.pages_reordered', body: { componentId, order: attached.map((e) => e.eventId) } };
+  }
+
   resolve(dossierId: string, conflictIds: string[], note = 'Đã thống nhất', at?: number): SyncEvent {
     return { ...this.env(dossierId, at), type: 'dossier.conflict_resolved', body: { conflictIds, note } };
   }
+}
+
+/** Every ordering of `xs` (for "converges in every arrival order" tests). */
+export function* permutations<T>(xs: T[]): Generator<T[]> {
+  if (xs.length <= 1) {
+    yield xs.slice();
+    return;
+  }
+  for (let i = 0; i < xs.length; i++) {
+    const rest = xs.slice(0, i).concat(xs.slice(i + 1));
+    for (const p of permutations(rest)) yield [xs[i], ...p];
+  }
+}
+
+/** Two clerks (slots 1 and 2) of one unit whose clocks tick a minute per event from `t0`. */
+export function twoClerks(unitCode: string, t0: number): { a: EventMaker; b: EventMaker } {
+  let ta = t0, tb = t0 + 500;
+  const a = new EventMaker({ deviceId: 'dev-a', unitCode, slot: 1, actor: 'Clerk A' }, () => (ta += 60_000));
+  const b = new EventMaker({ deviceId: 'dev-b', unitCode, slot: 2, actor: 'Clerk B' }, () => (tb += 60_000));
+  return { a, b };
 }

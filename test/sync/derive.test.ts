@@ -10,29 +10,13 @@ import {
   MAX_PER_SLOT,
 } from '../../shared/sync/protocol';
 import type { SyncEvent } from '../../shared/sync/protocol';
-import { EventMaker } from '../sync-support/events';
+import { permutations, twoClerks } from '../sync-support/events';
 import { vnTime } from '../../shared/domain/vnTime';
 
 const UNIT = '000.00.13.H12';
 const T0 = vnTime(2026, 11, 23, 8, 0);
 
-function* permutations<T>(xs: T[]): Generator<T[]> {
-  if (xs.length <= 1) {
-    yield xs.slice();
-    return;
-  }
-  for (let i = 0; i < xs.length; i++) {
-    const rest = xs.slice(0, i).concat(xs.slice(i + 1));
-    for (const p of permutations(rest)) yield [xs[i], ...p];
-  }
-}
-
-function twoClerks() {
-  let ta = T0, tb = T0 + 500;
-  const a = new EventMaker({ deviceId: 'dev-a', unitCode: UNIT, slot: 1, actor: 'Clerk A' }, () => (ta += 60_000));
-  const b = new EventMaker({ deviceId: 'dev-b', unitCode: UNIT, slot: 2, actor: 'Clerk B' }, () => (tb += 60_000));
-  return { a, b };
-}
+const clerks = () => twoClerks(UNIT, T0);
 
 describe('dossier codes across devices', () => {
   it('gives each slot its own range of NNNN', () => {
@@ -62,7 +46,7 @@ describe('dossier codes across devices', () => {
 
 describe('protocol schemas', () => {
   it('accepts events made by the event maker and refuses bad ones with Vietnamese messages', () => {
-    const { a } = twoClerks();
+    const { a } = clerks();
     const r = a.received('d1');
     expect(syncEventSchema.safeParse(r).success).toBe(true);
     expect(syncEventSchema.safeParse(a.edit('d1', 'applicant.phone', '0912345678', '0987654321')).success).toBe(true);
@@ -85,7 +69,7 @@ describe('protocol schemas', () => {
 
 describe('deriveDossier', () => {
   it('replays a simple life: received → 4 → 9 → 10', () => {
-    const { a } = twoClerks();
+    const { a } = clerks();
     const evs = [a.received('d1'), a.status('d1', 2, 4), a.status('d1', 4, 9), a.status('d1', 9, 10)];
     const { state, conflicts } = deriveDossier(evs);
     expect(conflicts).toEqual([]);
@@ -97,7 +81,7 @@ describe('deriveDossier', () => {
   });
 
   it('has no state without the received event, and is immune to clock skew between devices', () => {
-    const { a, b } = twoClerks();
+    const { a, b } = clerks();
     const rec = a.received('d1');
     expect(deriveDossier([a.status('d1', 2, 4)]).state).toBeNull();
     // B's clock runs 2 hours behind: its 4→9 carries an earlier `at` than A's 2→4.
@@ -109,7 +93,7 @@ describe('deriveDossier', () => {
   });
 
   it('two clerks editing offline converge to the same state in every arrival order, and conflicts are reported', () => {
-    const { a, b } = twoClerks();
+    const { a, b } = clerks();
     const rec = a.received('d1');
     const evs: SyncEvent[] = [
       rec,
@@ -152,7 +136,7 @@ describe('deriveDossier', () => {
   });
 
   it('keeps the conflict, marked settled, after a conflict_resolved event, and duplicates by id change nothing', () => {
-    const { a, b } = twoClerks();
+    const { a, b } = clerks();
     const evs = [a.received('d1'), a.edit('d1', 'note', '', 'A'), b.edit('d1', 'note', '', 'B')];
     const r1 = deriveDossier(evs);
     expect(openConflicts(r1.conflicts)).toHaveLength(1);
@@ -165,7 +149,7 @@ describe('deriveDossier', () => {
   });
 
   it('reports a move from a status the dossier never had as stale', () => {
-    const { a } = twoClerks();
+    const { a } = clerks();
     const { state, conflicts } = deriveDossier([a.received('d1'), a.status('d1', 6, 9)]);
     expect(state?.status).toBe(2);
     expect(conflicts).toHaveLength(1);
@@ -174,7 +158,7 @@ describe('deriveDossier', () => {
   });
 
   it('replays a supplement loop 4→5→4→9 and lists files once', () => {
-    const { a, b } = twoClerks();
+    const { a, b } = clerks();
     const sha = 'a'.repeat(64);
     const evs = [
       a.received('d1'),

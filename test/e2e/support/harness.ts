@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { startLoopbackServer } from '../../../electron/transport/loopback';
 import type { CallOutput, CallInput, CallResult, Channel } from '../../../shared/ipc/contract';
 import { ensureRendererBuilt, ROOT } from './build';
@@ -115,5 +116,30 @@ export async function startRun(browser: Browser, testName: string, opts: { now?:
       await server.close().catch(() => {});
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * The usual lifecycle of an end-to-end test file: one Chromium for the file, a fresh run
+ * (data folder, server, browser context) per test, closed after each test even when it fails.
+ * Call once at the top of the file; the returned function starts the current test's run.
+ */
+export function e2eRuns(): (testName: string, opts?: { now?: () => number }) => Promise<Run> {
+  let browser: Browser | undefined;
+  let current: Run | null = null;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = null;
+  });
+  return async (testName, opts) => {
+    if (!browser) throw new Error('e2eRuns(): the browser is not started (call it at the top level of the test file)');
+    current = await startRun(browser, testName, opts);
+    return current;
   };
 }
