@@ -1,27 +1,65 @@
-// Running numbers kept in the database: dossier codes per unit per Vietnam day, the Sổ theo
-// dõi number per unit per year, Mẫu 02 numbers per unit per year.
+// Running numbers kept in the database. The yearly ones of a unit (the Sổ theo dõi số thứ tự,
+// the Mẫu 02 number) are numbered inside this PC's slot (shared/sync/protocol.ts
+// yearlyNumberForSlot, PROTOCOL.md §7), so two PCs of one commune offline all day never print
+// the same number. Dossier codes are per day: sync/outbox.ts nextDossierSequence.
 //
-// nextNumber MUST be called inside the IMMEDIATE transaction that stores the record using
-// the number: the increment and the record commit (or roll back) together, so a number is
-// never handed out twice and there are no gaps, even with several processes writing to
-// the same file (the write lock serialises them; busy_timeout makes the others wait).
+// They MUST be taken inside the IMMEDIATE transaction that stores the record using the
+// number: the increment and the record commit (or roll back) together, so a number is never
+// handed out twice and a failed save gives its number back, even with several processes
+// writing to the same file (the write lock serialises them; busy_timeout makes the others wait).
 import type Database from 'better-sqlite3';
 import type { Db } from './db/database';
+import { AppError } from './errors';
+import { UNENROLLED_SLOT } from './sync/outbox';
+import { yearlyNumberForSlot, type YearlyNumberKind } from '../../shared/sync/protocol';
 
-export type SequenceKind = 'dossier' | 'register' | 'guidance';
+/** Counter kinds in `sequences`: 'register' and 'guidance' count n of this PC per unit per year. */
+export type SequenceKind = YearlyNumberKind;
 
-const stmts = new WeakMap<Db, Database.Statement<unknown[]>>();
+interface Stmts {
+  next: Database.Statement<unknown[]>;
+  slot: Database.Statement<unknown[]>;
+  used: Record<YearlyNumberKind, Database.Statement<unknown[]>>;
+}
+const stmts = new WeakMap<Db, Stmts>();
 
-export function nextNumber(db: Db, kind: SequenceKind, unitCode: string, period: string): number {
-  if (!db.inTransaction) throw new Error('nextNumber must run inside the transaction that uses the number');
-  let stmt = stmts.get(db);
-  if (!stmt) {
-    stmt = db.prepare<unknown[]>(
-      `INSERT INTO sequences (kind, unit_code, period, last) VALUES (?, ?, ?, 1)
-       ON CONFLICT (kind, unit_code, period) DO UPDATE SET last = last + 1
-       RETURNING last`,
-    );
-    stmts.set(db, stmt);
+function prepared(db: Db): Stmts {
+  let s = stmts.get(db);
+  if (!s) {
+    s = {
+      next: db.prepare<unknown[]>(
+        `INSERT INTO sequences (kind, unit_code, period, last) VALUES (?, ?, ?, 1)
+         ON CONFLICT (kind, unit_code, period) DO UPDATE SET last = last + 1
+         RETURNING last`,
+      ),
+      slot: db.prepare<unknown[]>('SELECT slot FROM sync_device WHERE id = 1').pluck(),
+      used: {
+        guidance: db.prepare<unknown[]>('SELECT 1 FROM guidance_slips WHERE unit_code = ? AND year = ? AND number = ?').pluck(),
+        register: db.prepare<unknown[]>('SELECT 1 FROM dossiers WHERE unit_code = ? AND register_book = ? AND register_no = ?').pluck(),
+      },
+    };
+    stmts.set(db, s);
   }
-  return (stmt.get(kind, unitCode, period) as { last: number }).last;
+  return s;
+}
+
+/**
+ * The next yearly number of this PC: yearlyNumberForSlot(slot, n), n counted per unit per
+ * year on this PC (an unenrolled PC uses slot 1, like dossier codes). A number already
+ * present (pulled from a PC that held this slot before, e.g. a replaced PC) is skipped.
+ */
+export function nextYearlyNumber(db: Db, kind: YearlyNumberKind, unitCode: string, year: number): number {
+  if (!db.inTransaction) throw new Error('nextYearlyNumber must run inside the transaction that uses the number');
+  const s = prepared(db);
+  const slot = (s.slot.get() as number | undefined) ?? UNENROLLED_SLOT;
+  for (;;) {
+    const n = (s.next.get(kind, unitCode, String(year)) as { last: number }).last;
+    let num: number;
+    try {
+      num = yearlyNumberForSlot(kind, slot, n);
+    } catch (e) {
+      throw new AppError('conflict', `${(e as Error).message} Dùng máy tiếp nhận khác hoặc liên hệ quản trị hệ thống của tỉnh.`);
+    }
+    if (!s.used[kind].get(unitCode, year, num)) return num;
+  }
 }

@@ -64,7 +64,8 @@ describe('several processes on one file', () => {
     const seqs = rows.map((r) => parseDossierCode(r.code)!.seq).sort((x, y) => x - y);
     expect(seqs).toEqual(Array.from({ length: 800 }, (_, i) => 1000 + i + 1));
     expect(new Set(rows.map((r) => parseDossierCode(r.code)!.date))).toEqual(new Set(['2026-03-02']));
-    expect(rows.map((r) => r.no).sort((x, y) => x - y)).toEqual(Array.from({ length: 800 }, (_, i) => i + 1));
+    // Register numbers in the slot of an unenrolled PC (slot 1: 100001…; PROTOCOL.md §7).
+    expect(rows.map((r) => r.no).sort((x, y) => x - y)).toEqual(Array.from({ length: 800 }, (_, i) => 100_000 + i + 1));
     expect(new Set(printed)).toEqual(new Set(rows.map((r) => r.code)));
   }, 120_000);
 

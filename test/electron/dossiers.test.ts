@@ -113,7 +113,8 @@ describe('dossiers.receive', () => {
     const d2 = await a.call('dossiers.receive', receiveInput());
     expect(d1.code).toBe('000.00.13.H12-260302-1001');
     expect(d2.code).toBe('000.00.13.H12-260302-1002');
-    expect([d1.registerBook, d1.registerNo, d2.registerNo]).toEqual([2026, 1, 2]);
+    // Register numbers run per year inside the PC's slot (slot 1 unenrolled): PROTOCOL.md §7.
+    expect([d1.registerBook, d1.registerNo, d2.registerNo]).toEqual([2026, 100_001, 100_002]);
     expect(d1.status).toBe(2);
     expect(d1.receivedBy).toBe(UNIT.clerkName);
     expect(d1.receivedAt).toBe(MON_0900);
@@ -123,10 +124,10 @@ describe('dossiers.receive', () => {
     c.set(vnTime(2026, 3, 3, 0, 30));
     const d3 = await a.call('dossiers.receive', receiveInput());
     expect(d3.code).toBe('000.00.13.H12-260303-1001');
-    expect(d3.registerNo).toBe(3);
+    expect(d3.registerNo).toBe(100_003);
     c.set(vnTime(2027, 1, 4, 8, 0));
     const d4 = await a.call('dossiers.receive', receiveInput());
-    expect([d4.code, d4.registerBook, d4.registerNo]).toEqual(['000.00.13.H12-270104-1001', 2027, 1]);
+    expect([d4.code, d4.registerBook, d4.registerNo]).toEqual(['000.00.13.H12-270104-1001', 2027, 100_001]);
 
     const detail = await a.call('dossiers.get', { id: d1.id });
     expect(detail.dossier).toEqual(d1);
@@ -190,7 +191,7 @@ describe('dossiers.receive', () => {
     for (const t of ['dossiers', 'dossier_events', 'citizens', 'sequences']) expect(count(a, t)).toBe(0);
     const d = await a.call('dossiers.receive', receiveInput());
     expect(d.code.endsWith('-1001')).toBe(true);
-    expect(d.registerNo).toBe(1);
+    expect(d.registerNo).toBe(100_001);
   });
 
   it('refuses an inactive procedure', async () => {
@@ -260,18 +261,19 @@ describe('refusal and guidance', () => {
     expect(g.allowedTransitions).toEqual([]);
   });
 
-  it('guidance slips are numbered per unit per year and listed newest first', async () => {
+  it('guidance slips are numbered per year inside the PC’s slot and listed newest first', async () => {
     const c = clock(MON_0900);
     const a = await app(c.now);
     const input = { procedureCode: '1.001193', applicant: APPLICANT, missing: receiveInput().components!, reason: 'Thiếu giấy chứng sinh' };
     const s1 = await a.call('guidance.create', input);
     const s2 = await a.call('guidance.create', input);
-    expect([s1.number, s2.number, s1.year]).toEqual([1, 2, 2026]);
+    expect([s1.number, s2.number, s1.year]).toEqual([10_001, 10_002, 2026]);
+    expect([s1.counterSlot, s1.fromDevice]).toEqual([1, null]);
     expect(s1.procedureName).toBe('Đăng ký khai sinh');
     expect(s1.issuedBy).toBe(UNIT.clerkName);
     c.set(vnTime(2027, 1, 4, 8, 0));
     const s3 = await a.call('guidance.create', input);
-    expect([s3.number, s3.year]).toEqual([1, 2027]);
+    expect([s3.number, s3.year]).toEqual([10_001, 2027]);
     const list = await a.call('guidance.list', {});
     expect(list.map((s) => s.id)).toEqual([s3.id, s2.id, s1.id]);
     expect(list[2]).toEqual(s1);

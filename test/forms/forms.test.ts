@@ -88,6 +88,8 @@ const slip: GuidanceSlip = {
   reason: 'Hồ sơ thiếu Giấy chứng sinh bản chính; giấy kết hôn chưa được chứng thực.',
   issuedBy: 'Lê Thị Hồng Nhung',
   issuedAt: vnTime(2026, 3, 9, 14, 5),
+  counterSlot: 0,
+  fromDevice: null,
 };
 
 function tool(cmd: string, args: string[]): string {
