@@ -5,6 +5,7 @@ import { mergeHolidayTable, noticeEntries, ruleHolidays, ruleSetInForce } from '
 import {
   WorkingCalendar,
   addPauseToAppointment,
+  appointmentAfterPauses,
   computeAppointment,
   describeProcessingTime,
 } from '../../shared/domain/calendar/workingCalendar';
@@ -243,5 +244,30 @@ describe('addPauseToAppointment', () => {
     // A pause over a weekend only counts working hours: Fri 20/11 17:00 → Mon 23/11 07:00 = 0 h.
     const due = vnTime(2026, 11, 25, 17, 0);
     expect(addPauseToAppointment(due, vnTime(2026, 11, 20, 17, 0), vnTime(2026, 11, 23, 7, 0), cal)).toBe(due);
+  });
+});
+
+describe('appointmentAfterPauses', () => {
+  it('adds every supplement pause of a history, each from the latest move into 5, and nothing else', () => {
+    const cal = calendar();
+    const due = vnTime(2026, 11, 19, 17, 0);
+    const at = (d: number, h: number) => vnTime(2026, 11, d, h, 0);
+    const moves = [
+      { from: 2, to: 4, at: at(16, 8) },
+      { from: 4, to: 5, at: at(16, 15) }, // Mon 15:00 → Tue 09:00: 4 h
+      { from: 5, to: 4, at: at(17, 9) },
+      { from: 4, to: 5, at: at(17, 14) }, // Tue 14:00 → Wed 14:00: 8 h
+      { from: 5, to: 4, at: at(18, 14) },
+      { from: 4, to: 6, at: at(18, 15) }, // a financial obligation does not pause the clock
+      { from: 6, to: 4, at: at(19, 8) },
+    ];
+    // 12 working hours after Thu 17:00: Fri 07:00 + 8 h = Mon 23/11 07:00 + 4 h = 11:00.
+    expect(appointmentAfterPauses(due, moves, cal)).toBe(vnTime(2026, 11, 23, 11, 0));
+    // The first pause alone gives what addPauseToAppointment gives.
+    expect(appointmentAfterPauses(due, moves.slice(0, 3), cal)).toBe(addPauseToAppointment(due, at(16, 15), at(17, 9), cal));
+    // Still paused (no 5 → 4 yet), no appointment, or a resume not after the pause: unchanged.
+    expect(appointmentAfterPauses(due, moves.slice(0, 2), cal)).toBe(due);
+    expect(appointmentAfterPauses(null, moves, cal)).toBeNull();
+    expect(appointmentAfterPauses(due, [{ from: 4, to: 5, at: at(17, 9) }, { from: 5, to: 4, at: at(16, 15) }], cal)).toBe(due);
   });
 });

@@ -270,3 +270,25 @@ export function addPauseToAppointment(
   return cal.addWorkingHours(appointmentAt, hours);
 }
 
+/**
+ * The appointment once the supplement pauses of a status history are counted: every move
+ * 5 → 4 shifts it by addPauseToAppointment from the latest move into 5 before it. A local
+ * 5 → 4 (DossierService.transition) and one pulled from another counter or the province
+ * (sync/apply.ts, over the whole derived history) both come here, so they give the same date.
+ */
+export function appointmentAfterPauses(
+  appointmentAt: EpochMs | null,
+  moves: readonly { from: number | null; to: number | null; at: EpochMs }[],
+  cal: WorkingCalendar,
+): EpochMs | null {
+  let appointment = appointmentAt;
+  let pauseStart: EpochMs | null = null;
+  for (const m of moves) {
+    if (m.to === 5) pauseStart = m.at;
+    else if (m.from === 5 && m.to === 4 && appointment !== null && pauseStart !== null && pauseStart < m.at) {
+      appointment = addPauseToAppointment(appointment, pauseStart, m.at, cal);
+    }
+  }
+  return appointment;
+}
+
