@@ -10,7 +10,8 @@ export interface BlobStore {
   /** Moves an already verified local file into the store; returns its location. */
   putFile(sha256: string, verifiedTempPath: string): Promise<string>;
   read(sha256: string): Promise<Buffer>;
-  stream(sha256: string): Readable;
+  /** The file, or the bytes start…end (inclusive) of it (a resumed download, HTTP Range). */
+  stream(sha256: string, range?: { start: number; end: number }): Readable;
 }
 
 export class FsBlobStore implements BlobStore {
@@ -42,7 +43,7 @@ export class FsBlobStore implements BlobStore {
     return fsp.readFile(this.pathFor(sha256));
   }
 
-  stream(sha256: string): Readable {
-    return createReadStream(this.pathFor(sha256));
+  stream(sha256: string, range?: { start: number; end: number }): Readable {
+    return createReadStream(this.pathFor(sha256), range);
   }
 }

@@ -1,10 +1,12 @@
-// HTTP(S) front of the hub: node:http, no framework. Every response is JSON (HEAD aside) and
-// carries the hub's clock (X-Hub-Time header and hubTime field) for the clock-skew display.
+// HTTP(S) front of the hub: node:http, no framework. Every response is JSON (HEAD and file
+// downloads aside) and carries the hub's clock (X-Hub-Time header and hubTime field) for the
+// clock-skew display.
 // Bodies are size-capped before they are parsed; every input goes through the zod schemas
 // of shared/sync/protocol.ts.
 import http from 'node:http';
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import { gunzipSync } from 'node:zlib';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -102,14 +104,13 @@ async function readJson(req: IncomingMessage, limit: number, allowGzip = false):
   }
 }
 
+function hubHeaders(hubTime: number): Record<string, string> {
+  return { [HEADERS.hubTime]: String(hubTime), [HEADERS.protocol]: PROTOCOL_VERSION, 'cache-control': 'no-store' };
+}
+
 function send(res: ServerResponse, status: number, body: Record<string, unknown> | null, headers: Record<string, string> = {}) {
   const hubTime = Date.now();
-  const h: Record<string, string> = {
-    [HEADERS.hubTime]: String(hubTime),
-    [HEADERS.protocol]: PROTOCOL_VERSION,
-    'cache-control': 'no-store',
-    ...headers,
-  };
+  const h: Record<string, string> = { ...hubHeaders(hubTime), ...headers };
   if (body === null) {
     res.writeHead(status, h);
     res.end();
@@ -190,6 +191,7 @@ export async function startHubServer(hub: Hub, opts: HubServerOptions = {}): Pro
 }
 
 const FILE_PATH = new RegExp(`^${API_PREFIX}/files/([^/]+)$`);
+const FILE_CONTENT_PATH = new RegExp(`^${API_PREFIX}/files/([^/]+)/content$`);
 const DOSSIER_PATH = new RegExp(`^${API_PREFIX}/dossiers/([^/]+)(/sync-state)?$`);
 
 async function route(hub: Hub, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -213,7 +215,7 @@ async function route(hub: Hub, req: IncomingMessage, res: ServerResponse): Promi
   }
 
   // Everything else needs a device token.
-  const known = p === `${API_PREFIX}/push` || p === `${API_PREFIX}/pull` || p === `${API_PREFIX}/files` || FILE_PATH.test(p) || DOSSIER_PATH.test(p);
+  const known = p === `${API_PREFIX}/push` || p === `${API_PREFIX}/pull` || p === `${API_PREFIX}/files` || FILE_PATH.test(p) || FILE_CONTENT_PATH.test(p) || DOSSIER_PATH.test(p);
   if (!known) throw new HubError(404, 'not_found', `Không có địa chỉ ${p} (giao thức ${PROTOCOL_VERSION}).`);
   const device = await hub.authenticate(req.headers.authorization);
 
@@ -236,6 +238,13 @@ async function route(hub: Hub, req: IncomingMessage, res: ServerResponse): Promi
     const body = parse(fileCreateRequestSchema, await readJson(req, LIMITS.maxSmallBodyBytes));
     const r = await hub.createFile(device, body.sha256, body.size, body.mime);
     return send(res, r.complete ? 200 : 201, { ...r }, { [HEADERS.uploadOffset]: String(r.offset), [HEADERS.uploadLength]: String(r.size) });
+  }
+
+  const cm = FILE_CONTENT_PATH.exec(p);
+  if (cm) {
+    allow('GET', 'HEAD');
+    const sha = parse(sha256Schema, cm[1]);
+    return sendFile(hub, req, res, sha, await hub.fileForDownload(device, sha));
   }
 
   const fm = FILE_PATH.exec(p);
@@ -266,4 +275,54 @@ async function route(hub: Hub, req: IncomingMessage, res: ServerResponse): Promi
     return send(res, 200, { dossierId: id, ...d });
   }
   throw new HubError(404, 'not_found', `Không có địa chỉ ${p}.`);
+}
+
+/**
+ * One byte range of a file of `size` bytes from a Range header (RFC 9110 §14.1.2: `bytes=N-`,
+ * `bytes=N-M`, `bytes=-N`). null: no range, or a form not served (several ranges, garbage):
+ * the whole file is sent, as the RFC allows. 'unsatisfiable': starts at or past the end.
+ */
+export function parseRange(header: string | undefined, size: number): { start: number; end: number } | null | 'unsatisfiable' {
+  const m = /^bytes=(\d{0,15})-(\d{0,15})$/.exec((header ?? '').trim());
+  if (!m || (m[1] === '' && m[2] === '')) return null;
+  if (m[1] === '') {
+    const n = Number(m[2]);
+    return n === 0 ? 'unsatisfiable' : { start: Math.max(0, size - n), end: size - 1 };
+  }
+  const start = Number(m[1]);
+  const end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+  if (start >= size) return 'unsatisfiable';
+  return end < start ? null : { start, end };
+}
+
+/**
+ * A verified file from the blob store, streamed (PROTOCOL.md §5 "Download"): whole (200) or the
+ * range asked (206 + Content-Range), so a cut download resumes where it stopped. The SHA-256
+ * the client asked by is repeated as ETag and Repr-Digest (RFC 9530) for it to check.
+ */
+async function sendFile(hub: Hub, req: IncomingMessage, res: ServerResponse, sha256: string, file: { size: number; mime: string }): Promise<void> {
+  const range = parseRange(req.headers.range, file.size);
+  if (range === 'unsatisfiable') {
+    throw new HubError(416, 'range_not_satisfiable', `Vị trí tải tiếp vượt quá kích thước tệp (${file.size} byte); hãy tải lại từ đầu.`, { size: file.size }, {
+      'content-range': `bytes */${file.size}`,
+    });
+  }
+  const { start, end } = range ?? { start: 0, end: file.size - 1 };
+  const h: Record<string, string> = {
+    ...hubHeaders(Date.now()),
+    'content-type': file.mime,
+    'content-length': String(end - start + 1),
+    'accept-ranges': 'bytes',
+    etag: `"${sha256}"`,
+    'repr-digest': `sha-256=:${Buffer.from(sha256, 'hex').toString('base64')}:`,
+    ...(range ? { 'content-range': `bytes ${start}-${end}/${file.size}` } : {}),
+  };
+  res.writeHead(range ? 206 : 200, h);
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  // A client that goes away mid-file ends the pipeline with an error; route's catch then
+  // destroys the socket (the headers are out), which is all there is to do.
+  await pipeline(hub.blobs.stream(sha256, { start, end }), res);
 }

@@ -42,6 +42,8 @@ export interface SyncStatus {
   enrolled: SyncEnrolment | null;
   counts: { queued: number; sending: number; failed: number; acked: number };
   files: { queued: number; verified: number; failed: number };
+  /** Files of other PCs' pages to fetch from the hub: waiting (retried at each sync) and failed (never readable). */
+  downloads: { waiting: number; failed: number };
   /** Items not yet acknowledged (failed first), at most 200. */
   items: SyncItem[];
   running: boolean;
@@ -65,6 +67,8 @@ export interface SyncRunReport {
   pushed: { accepted: number; duplicates: number; rejected: number };
   files: { uploaded: number; failed: number; bytes: number };
   pulled: { events: number; dossiersAdded: number; updates: number };
+  /** Files of other PCs' pages fetched after the pull; bytes = body bytes received. */
+  downloads: { done: number; failed: number; bytes: number };
   /** Items that are 'failed' after the run. */
   failed: number;
   /** Still waiting (queued) after the run. */

@@ -11,6 +11,7 @@ import { UNIT, receiveInput, APPLICANT } from '../electron/helpers/services';
 import type { TestHub } from '../sync-support/hubHarness';
 import { OUTBOX_COLUMNS, toWireEvent, type OutboxRow } from '../../electron/services/sync/outbox';
 import type { SyncEvent } from '../../shared/sync/protocol';
+import type { OcrEngine } from '../../electron/services/pages/ocrQueue';
 
 export { UNIT, receiveInput, APPLICANT };
 
@@ -27,7 +28,14 @@ export function removeSyncTempDirs(): void {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 }
 
-export function openSyncApp(opts: { dir?: string; now?: () => number } = {}): SyncTestApp {
+export interface SyncAppOptions {
+  dir?: string;
+  now?: () => number;
+  /** A fake OCR engine (test/pages/helpers.ts fakeEngine): pages added or pulled are not read by tesseract. */
+  ocrEngine?: (size: number) => Promise<OcrEngine>;
+}
+
+export function openSyncApp(opts: SyncAppOptions = {}): SyncTestApp {
   const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'sync-app-'));
   if (!opts.dir) dirs.push(dir);
   const services = openAppServices({
@@ -35,6 +43,7 @@ export function openSyncApp(opts: { dir?: string; now?: () => number } = {}): Sy
     now: opts.now,
     appVersion: 'test',
     ocrWorkers: 1,
+    ocrEngine: opts.ocrEngine,
     sync: { client: { backoff: { baseMs: 20, capMs: 200 }, timeoutMs: 30_000, maxAttempts: 6 } },
   });
   const call = async <C extends Channel>(channel: C, input: CallInput<C>) => {
@@ -45,7 +54,7 @@ export function openSyncApp(opts: { dir?: string; now?: () => number } = {}): Sy
   return { dir, services, call, close: () => services.close() };
 }
 
-export async function configuredSyncApp(opts: { dir?: string; now?: () => number } = {}): Promise<SyncTestApp> {
+export async function configuredSyncApp(opts: SyncAppOptions = {}): Promise<SyncTestApp> {
   const app = openSyncApp(opts);
   if (!(await app.call('app.info', {})).settings) await app.call('settings.save', UNIT);
   return app;

@@ -1,7 +1,8 @@
 // A fault-injecting TCP proxy for sync tests and benches (127.0.0.1 only).
 //  - latency per direction (75 ms each way = 150 ms RTT);
 //  - a bit rate per direction, shared by all connections like one link (token bucket);
-//  - cut a connection mid-request after N more bytes went upstream;
+//  - cut a connection mid-request after N more bytes went upstream, or mid-reply after N more
+//    bytes came downstream (a download cut mid-file);
 //  - drop the hub's reply: the hub received and answered (so it committed) but the client
 //    never sees the answer, its connection is reset instead.
 // Bounded: it stops by itself after maxLifetimeMs and refuses more than maxConnections.
@@ -194,6 +195,20 @@ class Conn {
 
   onDown(d: Buffer) {
     if (this.closed) return;
+    const cut = this.proxy.armedDownCut;
+    if (cut && (!cut.match || this.recentUp.includes(cut.match))) {
+      if (d.length >= cut.remaining) {
+        this.proxy.armedDownCut = null;
+        this.proxy.stats.cuts++;
+        this.down.push(d.subarray(0, cut.remaining));
+        // The hub's side goes now; the client gets the bytes already on the wire, then the close.
+        reset(this.upstream);
+        this.down.cutAfterDrain = true;
+        if (!this.down.queue.length) this.closeAfterFlush(this.client);
+        return;
+      }
+      cut.remaining -= d.length;
+    }
     const drop = this.proxy.armedDrop;
     if (drop && (!drop.match || this.recentUp.includes(drop.match))) {
       // The hub has answered, so it has committed; the client never learns it.
@@ -239,6 +254,7 @@ export class FaultProxy {
   buckets: Record<Dir, Bucket> = { up: { bitsPerSec: 0, nextFreeAt: 0 }, down: { bitsPerSec: 0, nextFreeAt: 0 } };
   latencyMs = 0;
   armedCut: { remaining: number; match?: string } | null = null;
+  armedDownCut: { remaining: number; match?: string } | null = null;
   armedDrop: { match?: string } | null = null;
   private server!: net.Server;
   private lifetime!: NodeJS.Timeout;
@@ -268,6 +284,11 @@ export class FaultProxy {
   /** One-shot: the connection that carries the next `bytes` upstream bytes (optionally: whose request contains `match`) is cut there. */
   cutAfterUpstreamBytes(bytes: number, match?: string) {
     this.armedCut = { remaining: Math.max(1, bytes), ...(match ? { match } : {}) };
+  }
+
+  /** One-shot: the connection whose request contains `match` (or any) is cut after `bytes` more downstream bytes reached the client. */
+  cutAfterDownstreamBytes(bytes: number, match?: string) {
+    this.armedDownCut = { remaining: Math.max(1, bytes), ...(match ? { match } : {}) };
   }
 
   /** One-shot: the next reply (optionally to a request containing `match`) never reaches the client. */

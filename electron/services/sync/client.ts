@@ -1,6 +1,6 @@
-// The device side of the sync protocol (shared/sync/PROTOCOL.md): enrolment, push, pull and
-// resumable file upload against the province hub. Pure Node (global fetch), no Electron, no
-// database: the outbox that decides WHAT to send is built on top of this.
+// The device side of the sync protocol (shared/sync/PROTOCOL.md): enrolment, push, pull,
+// resumable file upload and download against the province hub. Pure Node (global fetch), no
+// Electron, no database: the outbox that decides WHAT to send is built on top of this.
 //
 // Every call has a timeout; transient failures (network errors, timeouts, 5xx, 429) are retried
 // with capped, jittered exponential backoff. Retrying is safe because every operation is
@@ -122,6 +122,16 @@ export interface UploadStats {
   requests: number;
 }
 
+export interface DownloadStats {
+  sha256: string;
+  size: number;
+  /** Where each request started: 0, then the resume points after cuts. */
+  offsets: number[];
+  /** Body bytes received over all requests (every one kept: a resume asks only for the rest). */
+  bytesReceived: number;
+  requests: number;
+}
+
 const sleepReal = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const gzipAsync = promisify(gzip);
 
@@ -160,10 +170,6 @@ export class SyncClient {
   /** One HTTP exchange, not retried; throws SyncError for network errors and non-2xx answers. */
   async request(method: string, path: string, init: { json?: unknown; gzip?: boolean; body?: Uint8Array; headers?: Record<string, string>; auth?: boolean } = {}): Promise<RawResponse> {
     const headers: Record<string, string> = { ...init.headers };
-    if (init.auth !== false) {
-      if (!this.opts.deviceToken) throw new SyncError('Máy chưa đăng ký với hub (chưa có mã truy cập).', 0, 'not_enrolled', false);
-      headers.authorization = `Bearer ${this.opts.deviceToken}`;
-    }
     let body: string | Uint8Array | undefined;
     if (init.json !== undefined) {
       body = JSON.stringify(init.json);
@@ -177,38 +183,54 @@ export class SyncClient {
       body = init.body;
       headers['content-type'] = 'application/offset+octet-stream';
     }
-    const sentAt = Date.now();
-    let res: Response;
-    try {
-      res = await fetch(this.url(path), { method, headers, body: body as string | Uint8Array<ArrayBuffer> | undefined, signal: AbortSignal.timeout(this.opts.timeoutMs) });
-    } catch (e) {
-      const err = e as Error & { cause?: { code?: string; message?: string } };
-      const timeout = err.name === 'TimeoutError' || err.name === 'AbortError';
-      const detail = err.cause?.code ?? err.cause?.message ?? err.message;
-      throw new SyncError(timeout ? `Hub không trả lời sau ${Math.round(this.opts.timeoutMs / 1000)} giây.` : `Mất kết nối tới hub (${detail}).`, 0, timeout ? 'timeout' : 'network', true);
-    }
-    let parsed: unknown = null;
+    const res = await this.open(method, path, { headers, body, auth: init.auth, signal: AbortSignal.timeout(this.opts.timeoutMs) });
     let text = '';
     try {
       text = method === 'HEAD' ? '' : await res.text();
     } catch (e) {
       throw new SyncError(`Mất kết nối khi đang nhận trả lời của hub (${(e as Error).message}).`, 0, 'network', true);
     }
-    if (text) {
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        parsed = null;
-      }
+    return { status: res.status, headers: res.headers, body: parseJson(text) };
+  }
+
+  /**
+   * One exchange up to the response headers: the device token, the hub's clock, network errors
+   * and non-2xx answers (their JSON error read) as SyncError. A 2xx body is left to the caller.
+   */
+  private async open(
+    method: string,
+    path: string,
+    init: { headers: Record<string, string>; body?: string | Uint8Array; auth?: boolean; signal: AbortSignal },
+  ): Promise<Response> {
+    const headers = { ...init.headers };
+    if (init.auth !== false) {
+      if (!this.opts.deviceToken) throw new SyncError('Máy chưa đăng ký với hub (chưa có mã truy cập).', 0, 'not_enrolled', false);
+      headers.authorization = `Bearer ${this.opts.deviceToken}`;
+    }
+    const sentAt = Date.now();
+    let res: Response;
+    try {
+      res = await fetch(this.url(path), { method, headers, body: init.body as string | Uint8Array<ArrayBuffer> | undefined, signal: init.signal });
+    } catch (e) {
+      throw this.networkError(e);
     }
     const hubTime = Number(res.headers.get(HEADERS.hubTime));
     if (Number.isFinite(hubTime) && hubTime > 0) this.clockSkewMs = Math.round(hubTime - (sentAt + Date.now()) / 2);
     if (!res.ok) {
-      const er = (parsed as ErrorResponse | null)?.error;
+      const er = (parseJson(await res.text().catch(() => '')) as ErrorResponse | null)?.error;
       const retryable = res.status >= 500 || res.status === 429 || res.status === 408;
       throw new SyncError(er?.message ?? `Hub trả lời lỗi HTTP ${res.status}.`, res.status, er?.code ?? `http_${res.status}`, retryable, er?.details);
     }
-    return { status: res.status, headers: res.headers, body: parsed };
+    return res;
+  }
+
+  /** A failed fetch or body read (cut, refused, timed out) as a retryable SyncError. */
+  private networkError(e: unknown): SyncError {
+    if (e instanceof SyncError) return e;
+    const err = e as Error & { cause?: { code?: string; message?: string } };
+    const timeout = err.name === 'TimeoutError' || err.name === 'AbortError';
+    const detail = err.cause?.code ?? err.cause?.message ?? err.message;
+    return new SyncError(timeout ? `Hub không trả lời sau ${Math.round(this.opts.timeoutMs / 1000)} giây.` : `Mất kết nối tới hub (${detail}).`, 0, timeout ? 'timeout' : 'network', true);
   }
 
   /** Runs op, retrying retryable failures with backoff. */
@@ -339,6 +361,77 @@ export class SyncClient {
     stats.complete = true;
     stats.bytesResent = Math.max(0, stats.bytesSent - (size - stats.startOffset));
     return stats;
+  }
+
+  /**
+   * Downloads a verified file (GET /v1/files/:sha256/content, PROTOCOL.md §5) from `offset` on.
+   * Each piece is handed to write(piece, position) as it arrives, so a cut loses only what was
+   * in flight and the next request asks for the rest (Range: bytes=N-). Cuts, timeouts (no byte
+   * for timeoutMs) and 5xx are retried with backoff; a 4xx is thrown. The caller checks the
+   * whole file's SHA-256.
+   */
+  async downloadFile(sha256: string, size: number, offset: number, write: (piece: Uint8Array, position: number) => Promise<void>): Promise<DownloadStats> {
+    const stats: DownloadStats = { sha256, size, offsets: [], bytesReceived: 0, requests: 0 };
+    let failures = 0;
+    let localError: unknown = null; // the writer's own failure (a full disk): not the link's
+    while (offset < size) {
+      stats.offsets.push(offset);
+      stats.requests++;
+      const idle = new AbortController();
+      let timer: NodeJS.Timeout | undefined;
+      const arm = () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => idle.abort(new DOMException('idle', 'TimeoutError')), this.opts.timeoutMs);
+      };
+      try {
+        arm();
+        const res = await this.open('GET', `/files/${sha256}/content`, { headers: offset > 0 ? { range: `bytes=${offset}-` } : {}, signal: idle.signal });
+        // 206: the rest from `offset`; 200: the whole file (the range was not served), from 0.
+        if (res.status === 206 && Number(/^bytes (\d+)-/.exec(res.headers.get('content-range') ?? '')?.[1]) !== offset) {
+          throw new SyncError('Hub trả về sai đoạn tệp được yêu cầu.', 206, 'bad_range', false);
+        }
+        if (res.status !== 206) offset = 0;
+        const reader = res.body!.getReader();
+        try {
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (done) break;
+            arm();
+            if (offset + value.length > size) throw new SyncError(`Hub gửi nhiều hơn ${size} byte đã khai của tệp.`, res.status, 'too_long', false);
+            await write(value, offset).catch((w: unknown) => {
+              localError = w;
+              throw w;
+            });
+            offset += value.length;
+            stats.bytesReceived += value.length;
+          }
+        } finally {
+          reader.releaseLock();
+        }
+        if (offset < size) throw new SyncError('Kết nối bị ngắt khi đang tải tệp.', 0, 'network', true);
+      } catch (e) {
+        if (localError) throw localError;
+        const err = this.networkError(e);
+        if (err.status === 416 && offset > 0 && failures++ === 0) {
+          offset = 0; // what this PC holds is longer than the file: start again
+          continue;
+        }
+        if (!err.retryable || ++failures >= this.opts.maxAttempts) throw err;
+        await this.opts.sleep(nextBackoffMs(failures - 1, this.opts.backoff));
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+    return stats;
+  }
+}
+
+function parseJson(text: string): unknown {
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
   }
 }
 

@@ -67,6 +67,13 @@ export function SyncScreen({ status, refresh, onOpenDossier }: { status: SyncSta
           <div className="sync-count" data-testid="sync-count-sending"><b>{status.counts.sending}</b>đang gửi</div>
           <div className={`sync-count${status.counts.failed + status.files.failed ? ' failed' : ''}`} data-testid="sync-count-failed"><b>{status.counts.failed + status.files.failed}</b>lỗi</div>
           <div className="sync-count" data-testid="sync-count-acked"><b>{status.counts.acked}</b>đã gửi</div>
+          <div
+            className={`sync-count${status.downloads.failed ? ' failed' : ''}`}
+            data-testid="sync-count-downloads"
+            title="Trang số hoá do máy khác của đơn vị quét, chưa tải được về máy này"
+          >
+            <b>{status.downloads.waiting}</b>trang chờ tải về{status.downloads.failed ? ` (${status.downloads.failed} lỗi)` : ''}
+          </div>
         </div>
         <p className="small">
           Lần đồng bộ thành công gần nhất: <b data-testid="sync-last-success">{status.lastSuccessAt ? vnDateTime(status.lastSuccessAt) : 'chưa có'}</b>
@@ -83,7 +90,7 @@ export function SyncScreen({ status, refresh, onOpenDossier }: { status: SyncSta
         {report && (report.ok || !report.error) ? (
           <div className={`alert small ${report.ok ? 'success' : 'error'}`} data-testid="sync-report" role="status">
             {report.ok
-              ? `Đã đồng bộ: gửi ${report.pushed.accepted + report.pushed.duplicates} thay đổi, ${report.files.uploaded} trang; nhận ${report.pulled.events} thay đổi (${report.pulled.dossiersAdded} hồ sơ mới) trong ${report.seconds} giây.`
+              ? `Đã đồng bộ: gửi ${report.pushed.accepted + report.pushed.duplicates} thay đổi, ${report.files.uploaded} trang; nhận ${report.pulled.events} thay đổi (${report.pulled.dossiersAdded} hồ sơ mới), ${report.downloads.done} trang của máy khác trong ${report.seconds} giây.`
               : `Chưa đồng bộ xong: ${report.failed} thay đổi bị tỉnh từ chối (xem lý do bên dưới).`}
           </div>
         ) : null}
