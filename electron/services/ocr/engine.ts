@@ -10,12 +10,12 @@
 // from the asar archive (see README.md).
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { createWorker, OEM, type Worker as TesseractWorker } from 'tesseract.js';
 import { OcrCancelledError, OcrInputError, type OcrInputProblem } from './errors';
 import { type PreparedPage, type PreprocessOptions, preparePage } from './preprocess';
 import { postprocess } from './postprocess';
+import { startModuleWorker } from '../workerThread';
 
 const require = createRequire(import.meta.url);
 
@@ -108,24 +108,9 @@ interface PrepWorker {
   calls: Map<number, { resolve: (p: PreparedPage) => void; reject: (e: unknown) => void }>;
 }
 
-/**
- * How to start a preprocessing worker. Built app: the bundled `preprocess-worker.mjs` next to
- * this module. From source (tsx, vitest: this file is .ts): Node cannot load TypeScript in
- * a worker and ignores `--import` there, so a tiny eval'd bootstrap registers tsx's loader
- * inside the worker thread first, then imports the .ts entry.
- */
+/** The preprocessing worker: `preprocess-worker.mjs` beside the bundle, or the .ts entry through tsx from source. */
 function spawnPreprocessWorker(override?: URL): Worker {
-  if (override) return new Worker(override);
-  const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new Worker(new URL('./preprocess-worker.mjs', here));
-  const entry = new URL('./preprocess-worker.ts', here).href;
-  const tsxApi = pathToFileURL(path.join(path.dirname(require.resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
-  const boot = `(async () => {
-    const { register } = await import(${JSON.stringify(tsxApi)});
-    register();
-    await import(${JSON.stringify(entry)});
-  })().catch((e) => { setImmediate(() => { throw e; }); });`;
-  return new Worker(boot, { eval: true });
+  return startModuleWorker('preprocess-worker', import.meta.url, override);
 }
 
 function rebuildError(e: { name: string; message: string; problem?: OcrInputProblem }): Error {

@@ -1,8 +1,9 @@
 // Image work before OCR, with sharp (libvips, which runs on libuv threads) around a few
-// plain pixel loops (kernels.ts). In the app this module runs inside the preprocessing
-// worker threads of the OCR pool (engine.ts → preprocess-worker.ts), never on the main
-// thread. The caller's buffer (the kept original scan) is never altered: every step makes
-// a new buffer.
+// plain pixel loops (kernels.ts). In the app preparePage runs inside the preprocessing
+// worker threads of the OCR pool (engine.ts → preprocess-worker.ts); makePageCopies runs
+// where pages are imported (pages/inputs.ts), makeCleanedView when the clerk asks for the
+// cleaned view (its loops hold the calling thread ≤ ~0.1 s per page). The caller's buffer
+// (the kept original scan) is never altered: every step makes a new buffer.
 //
 // preparePage(): any of JPEG/PNG/TIFF/WebP → checked header → EXIF orientation → red seal /
 // blue pen removed through colour (only on colour scans) → lighting flattened and paper
@@ -10,8 +11,12 @@
 // turned upright, and levelled only for large skews → white margins cropped → a greyscale
 // PGM for tesseract (no binarisation: its own is better on clean greyscale). Each default
 // was chosen by measurement on the sample pages (README.md). makeCompactCopy(): the 200 dpi
-// 4-grey-level PNG sent to the province.
+// 4-grey-level PNG sent to the province. makePageCopies(): at import, the page's turn and
+// skew measured once (the same analysis) and applied to its compact copy and thumbnail.
+// makeCleanedView(): the page as the OCR reads it (seal and pen faded, lighting flattened),
+// upright, for the clerk's eyes.
 import sharp from 'sharp';
+import { DISPLAY_MIN_DESKEW_DEG } from '../../../shared/ipc/pages';
 import { OcrInputError } from './errors';
 import {
   type GreyImage,
@@ -61,6 +66,9 @@ export interface PreprocessOptions {
   cropMargins?: boolean;
   /** Binarise with Otsu instead of handing greyscale to tesseract. */
   binarise?: boolean;
+  /** The page's coarse orientation when already known (stored at import, or the clerk's own
+   *  turn): the 90/180/270 detection is skipped and this turn is used. null = detect. */
+  knownRotationDeg?: 0 | 90 | 180 | 270 | null;
 }
 
 export const DEFAULT_PREPROCESS: Required<PreprocessOptions> = {
@@ -78,6 +86,7 @@ export const DEFAULT_PREPROCESS: Required<PreprocessOptions> = {
   denoise: false,
   binarise: false,
   cropMargins: true,
+  knownRotationDeg: null,
 };
 
 export interface PreparedPage {
@@ -163,7 +172,9 @@ export async function checkInput(input: Buffer): Promise<CheckedInput> {
  * grey page is then decoded straight to one channel by libvips. Other formats: one RGB
  * decode, checked on every 7th pixel.
  */
-async function toGrey(input: Buffer, format: Format, suppress: boolean | 'auto', gain: number, penGain: number): Promise<{ grey: GreyImage; colourSuppressed: boolean }> {
+async function toGrey(input: Buffer, format: Format, suppress: boolean | 'auto', gain: number, penGain: number, width?: number): Promise<{ grey: GreyImage; colourSuppressed: boolean }> {
+  // `width`: decode straight to that width (the 200 dpi copies), else full size (OCR).
+  const decode = () => (width ? sharpOf(input).autoOrient().resize({ width, kernel: 'lanczos3' }) : sharpOf(input).autoOrient());
   try {
     if (format === 'jpeg' && suppress !== true) {
       let colour = false;
@@ -172,11 +183,11 @@ async function toGrey(input: Buffer, format: Format, suppress: boolean | 'auto',
         colour = t.info.channels >= 3 && saturatedShare(t.data, t.info.width, t.info.height, t.info.channels) > 0.001;
       }
       if (!colour) {
-        const g = await greyOf(sharpOf(input).autoOrient().greyscale());
+        const g = await greyOf(decode().greyscale());
         return { grey: g, colourSuppressed: false };
       }
     }
-    const { data, info } = await sharpOf(input).autoOrient().removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const { data, info } = await decode().removeAlpha().raw().toBuffer({ resolveWithObject: true });
     const px = new Uint8Array(data.buffer, data.byteOffset, data.length);
     if (info.channels < 3) return { grey: { data: info.channels === 1 ? px : luminance(px, info.width, info.height, info.channels).data, width: info.width, height: info.height }, colourSuppressed: false };
     const colour = suppress === 'auto' ? saturatedShare(px, info.width, info.height, info.channels, 7) > 0.001 : suppress;
@@ -271,14 +282,18 @@ export function uprightVote(level: GreyImage, threshold: number): number {
 }
 
 /** Orientation, skew and (optionally) line height from a ~85 dpi copy of the page. */
-export async function analysePage(grey: GreyImage, opts: { orientation: boolean; deskew: boolean; lineHeight?: boolean }): Promise<PageGeometry> {
+export async function analysePage(
+  grey: GreyImage,
+  opts: { orientation: boolean; deskew: boolean; lineHeight?: boolean; knownRotationDeg?: 0 | 90 | 180 | 270 | null },
+): Promise<PageGeometry> {
   const landscape = grey.width > grey.height;
   const factor = Math.max(1, (landscape ? grey.height : grey.width) / ANALYSIS_WIDTH);
   const base = await greyOf(sharp(grey.data, raw1(grey)).resize({ width: Math.round(grey.width / factor), kernel: 'linear' }));
   const threshold = Math.min(otsuThreshold(base.data), 200);
   let rotationDeg: 0 | 90 | 180 | 270 = 0;
   let work = base;
-  if (opts.orientation && !linesAreHorizontal(base, threshold).horizontal) {
+  const known = opts.knownRotationDeg ?? null;
+  if (known !== null ? known % 180 === 90 : opts.orientation && !linesAreHorizontal(base, threshold).horizontal) {
     work = await greyOf(rotated(base, 90));
     rotationDeg = 90;
   }
@@ -286,7 +301,8 @@ export async function analysePage(grey: GreyImage, opts: { orientation: boolean;
   const skewDeg = opts.deskew || opts.orientation ? estimateSkewDeg(work, threshold) : 0;
   let level: GreyImage | undefined;
   const levelCopy = async () => (level ??= skewDeg === 0 ? work : await greyOf(rotated(work, skewDeg)));
-  if (opts.orientation && uprightVote(await levelCopy(), threshold) < 0) {
+  if (known !== null) rotationDeg = known;
+  else if (opts.orientation && uprightVote(await levelCopy(), threshold) < 0) {
     rotationDeg = ((rotationDeg + 180) % 360) as 0 | 90 | 180 | 270;
   }
   const lineHeightPx = opts.lineHeight ? medianLineHeight(await levelCopy(), threshold) * factor : 0;
@@ -308,7 +324,10 @@ export async function preparePage(input: Buffer, options: PreprocessOptions = {}
   let flattened = false;
   if (o.flattenLighting) ({ image: grey, applied: flattened } = await flatten(grey, o.flattenMinRange));
   const rescale = o.minLineHeightPx > 0 || o.maxLineHeightPx > 0;
-  const geo = o.deskew || o.orientation || rescale ? await analysePage(grey, { ...o, lineHeight: rescale }) : { rotationDeg: 0 as const, skewDeg: 0, lineHeightPx: 0 };
+  const geo =
+    o.deskew || o.orientation || rescale || o.knownRotationDeg !== null
+      ? await analysePage(grey, { ...o, lineHeight: rescale })
+      : { rotationDeg: 0 as const, skewDeg: 0, lineHeightPx: 0 };
   // The skew is always measured (and reported); the page is resampled only above
   // minDeskewDeg, since tesseract's own line finding copes with small skews (README.md).
   const level = o.deskew && Math.abs(geo.skewDeg) >= o.minDeskewDeg;
@@ -390,6 +409,8 @@ export interface CompactCopy {
   width: number;
   height: number;
   dpi: number;
+  /** What `orient` found (absent without it). */
+  orientation?: PageOrientation;
 }
 
 export interface CompactOptions {
@@ -398,6 +419,29 @@ export interface CompactOptions {
   /** Grey levels of the palette PNG: 4 (2-bit, default) keeps the letters' anti-aliasing and
    *  the tone marks legible; 2 gives a bitonal page about half the size. */
   levels?: 2 | 4 | 16;
+  /** Measure the page's orientation and skew (detectOrientation's analysis, on this copy's
+   *  decode) and turn the copy upright and level (uprightTurnDeg). */
+  orient?: boolean;
+}
+
+/** Orientation and skew of a page as stored with it (pages.auto_rotation, pages.skew_deg). */
+export interface PageOrientation {
+  /** Coarse clockwise turn that makes the text upright. */
+  rotationDeg: 0 | 90 | 180 | 270;
+  /** Clockwise degrees that level the lines once the page is upright. */
+  skewDeg: number;
+}
+
+/** Clockwise degrees that make a page upright and, when the skew shows, level. */
+export function uprightTurnDeg(o: PageOrientation | null | undefined): number {
+  if (!o) return 0;
+  return o.rotationDeg + (Math.abs(o.skewDeg) >= DISPLAY_MIN_DESKEW_DEG ? o.skewDeg : 0);
+}
+
+/** Width of a page scaled to `target` dpi (never enlarged). */
+function widthAt(checked: CheckedInput, target: number): number {
+  const dpi = estimateDpi(checked.width, checked.height, checked.density);
+  return Math.round(checked.width * Math.min(1, target / dpi));
 }
 
 /**
@@ -405,21 +449,122 @@ export interface CompactOptions {
  * pixel), paper whitened so no bytes go to scanner grain and uneven light. Measured on the
  * sample scans: 4 grey levels ≈ 60–105 KB and clearly legible; greyscale JPEG q55 ≈ 140–200 KB;
  * bitonal ≈ 35–50 KB but thin strokes and tone marks break up. Stamps and signatures stay
- * visible (grey): this copy is a record of the page, so nothing is suppressed or deskewed.
+ * visible (grey): this copy is a record of the page, so nothing is suppressed. With `orient`
+ * it is turned upright and levelled (the page is measured on the same 200 dpi decode: for a
+ * page with colour ink on the ink-suppressed grey, as OCR measures it, then decoded again as
+ * it is for the copy itself).
  */
 export async function makeCompactCopy(input: Buffer, options: CompactOptions = {}): Promise<CompactCopy> {
   const checked = await checkInput(input);
   const target = options.dpi ?? 200;
-  const dpi = estimateDpi(checked.width, checked.height, checked.density);
-  const scale = Math.min(1, target / dpi);
+  const width = widthAt(checked, target);
+  const plain = async () => (await flatten(await greyOf(sharpOf(input).autoOrient().resize({ width, kernel: 'lanczos3' }).greyscale()), 0)).image;
   try {
-    const grey = await greyOf(sharpOf(input).autoOrient().resize({ width: Math.round(checked.width * scale), kernel: 'lanczos3' }).greyscale());
-    const { image: flat } = await flatten(grey, 0);
-    const data = await sharp(flat.data, raw1(flat))
+    let flat: GreyImage;
+    let orientation: PageOrientation | undefined;
+    if (options.orient) {
+      const measured = await measureOrientation(input, checked.format, width);
+      orientation = measured.orientation;
+      flat = measured.colourSuppressed ? await plain() : measured.flat;
+    } else flat = await plain();
+    const turn = uprightTurnDeg(orientation);
+    const out = turn === 0 ? flat : await greyOf(rotated(flat, turn));
+    const data = await sharp(out.data, raw1(out))
       .withMetadata({ density: target })
       .png({ palette: true, colours: options.levels ?? 4, dither: 0, compressionLevel: 9, effort: 7 })
       .toBuffer();
-    return { data, mime: 'image/png', width: flat.width, height: flat.height, dpi: target };
+    return { data, mime: 'image/png', width: out.width, height: out.height, dpi: target, ...(orientation ? { orientation } : {}) };
+  } catch (cause) {
+    if (cause instanceof OcrInputError) throw cause;
+    throw corrupt(cause);
+  }
+}
+
+/**
+ * Orientation and skew as preparePage measures them (colour ink suppressed, lighting
+ * flattened, analysePage), on a decode at `width` px (analysePage works at ~85 dpi anyway).
+ * Also returns the flattened grey, which is the plain page when it had no colour ink.
+ */
+async function measureOrientation(input: Buffer, format: Format, width: number): Promise<{ orientation: PageOrientation; flat: GreyImage; colourSuppressed: boolean }> {
+  const d = DEFAULT_PREPROCESS;
+  const { grey, colourSuppressed } = await toGrey(input, format, d.suppressColour, d.colourGain, d.penGain, width);
+  const { image: flat } = await flatten(grey, d.flattenMinRange);
+  const geo = await analysePage(flat, { orientation: true, deskew: true });
+  return { orientation: { rotationDeg: geo.rotationDeg, skewDeg: geo.skewDeg }, flat, colourSuppressed };
+}
+
+/** Width of the stored thumbnail (the page list), px. */
+export const THUMB_WIDTH = 200;
+
+/**
+ * Thumbnail: fully decodes the page (a truncated file fails here), EXIF-oriented, turned by
+ * `turnDeg` clockwise (white corners), 200 px wide JPEG in colour. Shrunk before it is turned
+ * (turning the full page would cost more than all the rest), so the decode can start before
+ * the turn is known: `thumbnailSource` then `finishThumbnail`.
+ */
+export async function makeThumbnail(input: Buffer, turnDeg = 0): Promise<Buffer> {
+  return finishThumbnail(await thumbnailSource(input), turnDeg);
+}
+
+interface RawImage {
+  data: Buffer;
+  info: { width: number; height: number; channels: 1 | 2 | 3 | 4 };
+}
+
+/** The page within 2 × THUMB_WIDTH square, on white: enough for any quarter turn to still be shrunk. */
+async function thumbnailSource(input: Buffer): Promise<RawImage> {
+  const side = 2 * THUMB_WIDTH;
+  return sharp(input, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'truncated' })
+    .autoOrient()
+    .resize({ width: side, height: side, fit: 'inside', withoutEnlargement: true })
+    .flatten({ background: '#ffffff' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+}
+
+async function finishThumbnail(src: RawImage, turnDeg: number): Promise<Buffer> {
+  const raw = { raw: { width: src.info.width, height: src.info.height, channels: src.info.channels } };
+  let img = src;
+  // One rotate per sharp pipeline, and it would run after the resize: turned in a pass of its own.
+  if (turnDeg !== 0) img = await sharp(src.data, raw).rotate(turnDeg, { background: '#ffffff' }).raw().toBuffer({ resolveWithObject: true });
+  return sharp(img.data, { raw: { width: img.info.width, height: img.info.height, channels: img.info.channels } })
+    .resize({ width: THUMB_WIDTH, withoutEnlargement: true })
+    .jpeg({ quality: 70 })
+    .toBuffer();
+}
+
+export interface PageCopies {
+  compact: CompactCopy;
+  thumb: Buffer;
+  /** null when not measured (`orient: false`). */
+  orientation: PageOrientation | null;
+}
+
+/**
+ * Everything made from a page at import besides the original itself: its orientation and
+ * skew (measured once, stored with the page), the upright compact copy and the upright
+ * thumbnail. Runs in a preprocessing worker thread in the app (pages/imageThread.ts).
+ */
+export async function makePageCopies(input: Buffer, options: { orient?: boolean } = {}): Promise<PageCopies> {
+  const [compact, small] = await Promise.all([makeCompactCopy(input, { orient: options.orient ?? true }), thumbnailSource(input)]);
+  const orientation = compact.orientation ?? null;
+  return { compact, thumb: await finishThumbnail(small, uprightTurnDeg(orientation)), orientation };
+}
+
+/**
+ * "Bản làm sạch", the cleaned page for reading: what the OCR reads (red seal and blue pen
+ * faded on colour scans, lighting flattened, paper whitened), at 200 dpi, turned by
+ * `turnDeg` clockwise, as a greyscale JPEG. A view only: nothing of it is stored.
+ */
+export async function makeCleanedView(input: Buffer, turnDeg = 0): Promise<{ data: Buffer; mime: string; width: number; height: number }> {
+  const checked = await checkInput(input);
+  const d = DEFAULT_PREPROCESS;
+  try {
+    const { grey } = await toGrey(input, checked.format, d.suppressColour, d.colourGain, d.penGain, widthAt(checked, 200));
+    const { image: flat } = await flatten(grey, 0);
+    const out = turnDeg === 0 ? flat : await greyOf(rotated(flat, turnDeg));
+    const data = await sharp(out.data, raw1(out)).jpeg({ quality: 85 }).toBuffer();
+    return { data, mime: 'image/jpeg', width: out.width, height: out.height };
   } catch (cause) {
     if (cause instanceof OcrInputError) throw cause;
     throw corrupt(cause);

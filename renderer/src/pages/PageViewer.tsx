@@ -1,14 +1,30 @@
-// One page side by side: the page image | the recognised text, editable, with the words the
-// engine was unsure of highlighted (a read-only view, and listed under the text). Saving
-// keeps the machine's reading and stores the clerk's correction beside it.
+// One page side by side: the page image (~60 % of the width) | the recognised text, editable,
+// with the words the engine was unsure of highlighted (a read-only view, and listed under the
+// text). Saving keeps the machine's reading and stores the clerk's correction beside it.
+// The image is the page upright and levelled (measured at import; the clerk's own turn on
+// top), as scanned ("Bản gốc") or cleaned ("Bản làm sạch": seals and pen faded, lighting
+// flattened); the kept original is never changed.
 import { useEffect, useRef, useState } from 'react';
 import type { OcrPageStatus, PageInfo, PageText } from '../../../shared/ipc/pages';
+import { DISPLAY_MIN_DESKEW_DEG } from '../../../shared/ipc/pages';
 import { api } from '../api';
 import { ErrorBox } from '../components/Field';
 import { useSaveStatus } from '../saveStatus';
 
 /** Words below this confidence (0–100) are highlighted for checking. */
 export const LOW_CONFIDENCE = 75;
+
+type ImageView = 'display' | 'cleaned';
+
+/** What was done to the page automatically, in words ('' when nothing). */
+export function autoCorrectionNote(page: Pick<PageInfo, 'autoRotation' | 'skewDeg'> | undefined): string {
+  const done: string[] = [];
+  if (page?.autoRotation) done.push(`tự xoay ${page.autoRotation}°`);
+  if (page?.skewDeg && Math.abs(page.skewDeg) >= DISPLAY_MIN_DESKEW_DEG) {
+    done.push(`nắn thẳng ${Math.abs(page.skewDeg).toLocaleString('vi-VN', { maximumFractionDigits: 1 })}°`);
+  }
+  return done.length ? `Đã ${done.join(', ')}` : '';
+}
 
 export function PageViewer({
   pageId,
@@ -25,7 +41,9 @@ export function PageViewer({
   onClose: () => void;
   onChanged: () => void;
 }) {
-  const [image, setImage] = useState<string | null>(null);
+  const [view, setView] = useState<ImageView>('display');
+  // data: URLs by page, turn and view, so switching views back and forth fetches nothing again.
+  const [images, setImages] = useState<Record<string, string>>({});
   const [text, setText] = useState<PageText | null>(null);
   const [draft, setDraft] = useState('');
   const [editing, setEditing] = useState(true);
@@ -44,16 +62,23 @@ export function PageViewer({
     return () => opener?.focus?.();
   }, []);
 
+  const imageKey = `${pageId}:${page?.rotation ?? 0}:${view}`;
+  const image = images[imageKey] ?? null;
   useEffect(() => {
+    if (images[imageKey]) return;
     let live = true;
-    setImage(null);
-    void api['pages.image']({ pageId, variant: 'display' }).then((r) => {
-      if (live && r.ok) setImage(`data:${r.value.mime};base64,${r.value.dataBase64}`);
+    void api['pages.image']({ pageId, variant: view }).then((r) => {
+      if (!live) return;
+      if (!r.ok) return setError(r.error.message);
+      const url = `data:${r.value.mime};base64,${r.value.dataBase64}`;
+      // Only this page's images are kept (a few MB each).
+      setImages((m) => ({ ...Object.fromEntries(Object.entries(m).filter(([k]) => k.startsWith(`${pageId}:`))), [imageKey]: url }));
     });
     return () => {
       live = false;
     };
-  }, [pageId, page?.rotation]);
+  }, [imageKey, images, pageId, view]);
+  const autoNote = autoCorrectionNote(page);
 
   // The text: loaded now, and again when its OCR finishes.
   const loadedFor = useRef<string>('');
@@ -144,7 +169,35 @@ export function PageViewer({
         </div>
         <ErrorBox message={error} testId="viewer-error" />
         <div className="pg-viewer-body">
-          <div className="pg-viewer-img">{image ? <img src={image} alt={`Trang ${index + 1}`} data-testid="viewer-image" /> : <p className="muted">Đang tải ảnh…</p>}</div>
+          <div className="pg-viewer-imgcol">
+            <div className="actions" role="group" aria-label="Kiểu ảnh trang">
+              <button type="button" className={`btn small${view === 'display' ? ' primary' : ''}`} aria-pressed={view === 'display'} onClick={() => setView('display')} data-testid="viewer-view-display">
+                Bản gốc
+              </button>
+              <button
+                type="button"
+                className={`btn small${view === 'cleaned' ? ' primary' : ''}`}
+                aria-pressed={view === 'cleaned'}
+                onClick={() => setView('cleaned')}
+                title="Mờ dấu đỏ và nét bút màu, làm đều ánh sáng để dễ đọc; bản lưu giữ nguyên"
+                data-testid="viewer-view-cleaned"
+              >
+                Bản làm sạch
+              </button>
+              {autoNote && (
+                <span className="small muted" data-testid="viewer-auto">
+                  {autoNote}
+                </span>
+              )}
+            </div>
+            <div className="pg-viewer-img">
+              {image ? (
+                <img src={image} alt={`Trang ${index + 1}${view === 'cleaned' ? ' (bản làm sạch)' : ''}`} data-testid="viewer-image" data-view={view} />
+              ) : (
+                <p className="muted">Đang tải ảnh…</p>
+              )}
+            </div>
+          </div>
           <div className="pg-viewer-text">
             <div className="actions">
               <button type="button" className={`btn small${editing ? ' primary' : ''}`} onClick={() => setEditing(true)} data-testid="viewer-edit">
