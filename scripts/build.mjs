@@ -25,19 +25,25 @@ if (!rendererOnly) {
     sourcemap: true,
     logLevel: 'warning',
   });
-  // The OCR preprocessing worker thread, loaded by electron/services/ocr/engine.ts from
-  // 'preprocess-worker.mjs' next to main.mjs.
-  await esbuild({
-    entryPoints: [path.join(root, 'electron/services/ocr/preprocess-worker.ts')],
-    outfile: path.join(root, 'dist/electron/preprocess-worker.mjs'),
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    sourcemap: true,
-    logLevel: 'warning',
-  });
+  // Worker threads, each loaded from '<name>.mjs' next to main.mjs (electron/services/workerThread.ts):
+  // the OCR preprocessing (ocr/engine.ts) and the background page import (pages/importJob.ts:
+  // pdfjs rasterising must not block the main thread).
+  for (const [name, entry] of [
+    ['preprocess-worker', 'electron/services/ocr/preprocess-worker.ts'],
+    ['import-worker', 'electron/services/pages/import-worker.ts'],
+  ]) {
+    await esbuild({
+      entryPoints: [path.join(root, entry)],
+      outfile: path.join(root, `dist/electron/${name}.mjs`),
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external',
+      sourcemap: true,
+      logLevel: 'warning',
+    });
+  }
   // Preload: the sandbox allows no require of our files, so one self-contained CommonJS file.
   await esbuild({
     entryPoints: [path.join(root, 'electron/preload.ts')],

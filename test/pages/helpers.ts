@@ -148,6 +148,42 @@ export function encryptedPdf(): Promise<Buffer> {
   );
 }
 
+/**
+ * n small image-only pages ("Trang k" as vector text: under 20 characters, so rasterised at
+ * 300 dpi and queued for OCR). 1.5-inch square pages keep 150 of them quick to rasterise;
+ * uncompressed so that corruptPage can damage one page's content in place.
+ */
+export function numberedPdf(n: number): Promise<Buffer> {
+  return pdfBuffer(
+    (doc) => {
+      for (let k = 1; k <= n; k++) {
+        doc.addPage({ size: [108, 108], margin: 0 });
+        doc.rect(6, 6, 96, 96).lineWidth(2).stroke();
+        doc.fontSize(18).text(`Trang ${k}`, 14, 45, { lineBreak: false });
+      }
+    },
+    { compress: false },
+  );
+}
+
+/**
+ * Page k's content stream overwritten in place (same length, so the offsets stay valid): it
+ * draws an image object the page does not have, then noise — damaged bytes in one page.
+ */
+export function corruptPage(pdf: Buffer, k: number): Buffer {
+  const s = pdf.toString('latin1');
+  const kids = /\/Kids \[([^\]]*)\]/.exec(s)!;
+  const pageObj = kids[1].trim().split(/\s+0\s+R\s*/).filter(Boolean)[k - 1];
+  const pageAt = s.indexOf(`\n${pageObj} 0 obj`) + 1;
+  const contents = /\/Contents (\d+) 0 R/.exec(s.slice(pageAt, s.indexOf('endobj', pageAt)))![1];
+  const from = s.indexOf('stream\n', s.indexOf(`\n${contents} 0 obj`)) + 'stream\n'.length;
+  const to = s.indexOf('\nendstream', from);
+  const out = Buffer.from(pdf);
+  for (let i = from; i < to; i++) out[i] = (i * 7919 + 13) & 0xff;
+  out.write('/Im404 Do\n', from, 'latin1');
+  return out;
+}
+
 /** Every file under a folder (relative paths). */
 export function filesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
