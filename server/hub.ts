@@ -1,5 +1,5 @@
 // The province hub's operations, independent of HTTP: enrolment, push, pull, resumable file
-// upload, sync state. server/http.ts maps requests onto these; the admin CLI and the tests
+// upload and the download check, sync state. server/http.ts maps requests onto these; the admin CLI and the tests
 // call them directly.
 import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { createReadStream, promises as fsp } from 'node:fs';
@@ -9,6 +9,7 @@ import type { BlobStore } from './blobStore';
 import {
   STATUS_CHECKSUM_MISMATCH,
   checkCodeForSlot,
+  checkGuidanceNumberForSlot,
   describeZodError,
   syncEventSchema,
   MAX_SLOT,
@@ -23,6 +24,7 @@ import type {
   PushResponse,
   PushResult,
   SyncEvent,
+  SyncEventOf,
 } from '../shared/sync/protocol';
 import { deriveDossier, openConflicts } from '../shared/sync/derive';
 import type { Conflict, DerivedDossier } from '../shared/sync/derive';
@@ -272,8 +274,8 @@ export class Hub {
       if (!parsed.success) return reject(describeZodError(parsed.error));
       const e = parsed.data as SyncEvent;
       if (e.deviceId !== device.deviceId) return reject(`Sự kiện mang mã máy ${e.deviceId}, khác máy đã xác thực.`);
-      if (e.type === 'dossier.received') {
-        const bad = checkCodeForSlot(e.body.code, device.unitCode, device.slot);
+      if (e.type === 'dossier.received' || e.type === 'guidance.issued') {
+        const bad = e.type === 'dossier.received' ? checkCodeForSlot(e.body.code, device.unitCode, device.slot) : checkGuidanceNumberForSlot(e.body, device.slot);
         if (bad) return reject(bad);
       }
       const key = e.eventId.toLowerCase();
@@ -337,6 +339,7 @@ export class Hub {
         if (row.listed) ownerOf.set(row.dossier_id, row);
         if (row.unit_code === unitCode && row.code !== null && codeSet.has(row.code)) codeOwners.set(row.code, row.dossier_id);
       }
+      const inBatch = new Set<string>(); // dossiers an earlier event of this batch (not refused) writes to
       events.forEach((e, k) => {
         const owner = ownerOf.get(e.dossierId);
         if (owner && owner.unit_code !== unitCode) {
@@ -345,8 +348,14 @@ export class Hub {
           const other = codeOwners.get(e.body.code);
           if (other && other !== e.dossierId) out[k] = { eventId: e.eventId, outcome: 'rejected', reason: `Mã hồ sơ ${e.body.code} đã được dùng cho hồ sơ khác.` };
           else codeOwners.set(e.body.code, e.dossierId);
+        } else if ((e.type === 'dossier.file_removed' || e.type === 'dossier.pages_reordered') && !owner && !inBatch.has(e.dossierId)) {
+          // Pages are withdrawn or re-ordered only in a dossier the unit already sent: such an
+          // event cannot claim a dossier id the hub has not seen (another unit's, not sent yet).
+          out[k] = { eventId: e.eventId, outcome: 'rejected', reason: 'Hub chưa có hồ sơ này của đơn vị nên không gỡ hay sắp xếp được trang; gửi hồ sơ và trang trước.' };
         }
+        if (!out[k]) inBatch.add(e.dossierId);
       });
+      await refuseUsedGuidanceNumbers(tx, unitCode, events, out);
 
       const toInsert = events.filter((_, k) => !out[k]);
       const inserted = new Set<string>();
@@ -545,6 +554,23 @@ export class Hub {
   }
 
   /**
+   * A file a device may download (GET /v1/files/:sha256/content, PROTOCOL.md §5): verified
+   * (404 before: the attaching PC has not finished sending it) and declared by a device of the
+   * caller's unit (file_units; 403 otherwise: a device reads only its own unit's files).
+   */
+  async fileForDownload(device: AuthedDevice, sha256: string): Promise<{ size: number; mime: string }> {
+    const r = await this.db.query<{ size: number; mime: string; verified: boolean; own: boolean }>(
+      `SELECT f.size, f.mime, f.verified, EXISTS (SELECT 1 FROM file_units u WHERE u.sha256 = f.sha256 AND u.unit_code = $2) AS own
+       FROM files f WHERE f.sha256 = $1`,
+      [sha256, device.unitCode],
+    );
+    const f = r.rows[0];
+    if (!f?.verified) throw new HubError(404, 'file_not_found', 'Tỉnh chưa nhận đủ tệp trang này (máy đã quét chưa gửi xong); sẽ tải lại ở lần đồng bộ sau.');
+    if (!f.own) throw new HubError(403, 'forbidden_unit', `Tệp này không thuộc hồ sơ nào của đơn vị ${device.unitCode}; máy không được tải về.`);
+    return { size: f.size, mime: f.mime };
+  }
+
+  /**
    * Appends one chunk at `offset`. The chunk's SHA-256 must match `checksumBase64`; a chunk cut
    * short or corrupted is discarded whole, so a resume re-sends at most one chunk. At the last
    * byte the whole file's SHA-256 is verified before it enters the blob store.
@@ -601,6 +627,30 @@ export class Hub {
       });
       return { sha256, size: state.size, offset: state.size, complete: true };
     });
+  }
+}
+
+/**
+ * A Mẫu 02 number is used once per unit and year (PROTOCOL.md §7): refuses a guidance.issued
+ * whose (year, number) another slip holds, at the hub or earlier in the batch. Reads only
+ * when the batch has such events (index events_guidance_number, migration 003).
+ */
+async function refuseUsedGuidanceNumbers(tx: Queryable, unitCode: string, events: SyncEvent[], out: (PushResult | null)[]): Promise<void> {
+  const key = (year: number | string, num: number | string) => `${year}/${num}`;
+  const slips: { e: SyncEventOf<'guidance.issued'>; k: number }[] = [];
+  events.forEach((e, k) => e.type === 'guidance.issued' && !out[k] && slips.push({ e, k }));
+  if (!slips.length) return;
+  const held = await tx.query<{ dossier_id: string; year: string; number: string }>(
+    `SELECT dossier_id, body->'body'->>'year' AS year, body->'body'->>'number' AS number FROM events
+     WHERE unit_code = $1 AND type = 'guidance.issued' AND body->'body'->>'number' = ANY($2::text[])`,
+    [unitCode, slips.map(({ e }) => String(e.body.number))],
+  );
+  const owner = new Map(held.rows.map((r) => [key(r.year, r.number), r.dossier_id]));
+  for (const { e, k } of slips) {
+    const { year, number } = e.body;
+    const other = owner.get(key(year, number));
+    if (other && other !== e.dossierId) out[k] = { eventId: e.eventId, outcome: 'rejected', reason: `Số phiếu hướng dẫn ${number}/HDHS năm ${year} đã được dùng cho phiếu khác của đơn vị.` };
+    else owner.set(key(year, number), e.dossierId);
   }
 }
 

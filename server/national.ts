@@ -20,6 +20,14 @@ export interface TaiLieuNop {
   DuocLayTuKhoDMQG: 0 | 1;
 }
 
+/** A page of a digitised result paper (LoaiSoHoa 1). */
+export interface GiayToKetQua {
+  TenGiayTo: string;
+  MaThanhPhanHoSo: string;
+  GiayToId: string;
+  DuongDanTepTinKetQua: string;
+}
+
 export interface DongBoHoSoMC {
   MaHoSo: string;
   MaTTHC: string;
@@ -49,7 +57,7 @@ export interface DongBoHoSoMC {
   DanhSachLePhi: never[];
   DanhSachTepDinhKemKhac: { TenGiayTo: string; SoLuong: number; LoaiGiayTo: string }[];
   DanhSachHoSoBoSung: never[];
-  DanhSachGiayToKetQua: never[];
+  DanhSachGiayToKetQua: GiayToKetQua[];
   NgayNopHoSo: string;
   NgayTuChoi: string;
   HoSoCoThanhPhanSoHoa: 0 | 1;
@@ -87,6 +95,10 @@ export function toDongBoHoSoMC(d: DerivedDossier, unit: NationalUnit): DongBoHoS
   const returnStep = d.history.filter((h) => h.to === 10).at(-1);
   const componentName = (cid: string) => d.components.find((c) => c.componentId === cid)?.name ?? cid;
   const base = unit.fileBaseUrl?.replace(/\/$/, '') ?? '';
+  const url = (sha256: string) => (base ? `${base}/${sha256}` : sha256);
+  // Pages of result papers (LoaiSoHoa 1) are the dossier's results, not papers handed in.
+  const submitted = d.files.filter((f) => f.resultName === undefined);
+  const results = d.files.filter((f) => f.resultName !== undefined);
   return {
     MaHoSo: d.code,
     MaTTHC: d.procedureCode,
@@ -113,23 +125,29 @@ export function toDongBoHoSoMC(d: DerivedDossier, unit: NationalUnit): DongBoHoS
     NgayKetThucXuLy: portal(d.finishedAt),
     DonViXuLy: unit.unitName,
     GhiChu: d.note,
-    TaiLieuNop: d.files.map((f) => ({
+    TaiLieuNop: submitted.map((f) => ({
       TepDinhKemId: f.sha256,
       TenTepDinhKem: f.fileName ?? `${componentName(f.componentId)} - trang ${f.page}`,
       IsDeleted: false,
       MaThanhPhanHoSo: f.componentId,
-      DuongDanTaiTepTin: base ? `${base}/${f.sha256}` : f.sha256,
+      DuongDanTaiTepTin: url(f.sha256),
       DuocSoHoa: 1,
-      DuocTaiSuDung: 0,
+      // Component state 2 (tái sử dụng) → 1, 3 (từ kết quả hồ sơ khác) → 2, otherwise 0 (DOMAIN.md §5).
+      DuocTaiSuDung: f.reuse === 3 ? 2 : f.reuse === 2 ? 1 : 0,
       DuocLayTuKhoDMQG: 0,
     })),
     DanhSachLePhi: [],
     DanhSachTepDinhKemKhac: [],
     DanhSachHoSoBoSung: [],
-    DanhSachGiayToKetQua: [],
+    DanhSachGiayToKetQua: results.map((f) => ({
+      TenGiayTo: `${f.resultName} - trang ${f.page}`,
+      MaThanhPhanHoSo: f.componentId,
+      GiayToId: f.sha256,
+      DuongDanTepTinKetQua: url(f.sha256),
+    })),
     NgayNopHoSo: portal(d.receivedAt),
     NgayTuChoi: refused ? portal(refused.at) : '',
-    HoSoCoThanhPhanSoHoa: d.files.length > 0 ? 1 : 0,
+    HoSoCoThanhPhanSoHoa: submitted.length > 0 ? 1 : 0,
     // LoaiDinhDanh 1 = 12-digit CCCD, 2 = 9-digit CMND (DOMAIN.md §4).
     DinhDanhCHS: /^\d{12}$/.test(id) ? [{ LoaiDinhDanh: 1, SoDinhDanh: id }] : /^\d{9}$/.test(id) ? [{ LoaiDinhDanh: 2, SoDinhDanh: id }] : [],
   };

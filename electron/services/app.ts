@@ -19,6 +19,7 @@ import { seedDemoDossiers, type SeedOptions } from './seed/seed';
 import { PageStore, type PagesContext } from './pages/index';
 import { OcrQueue, type OcrEngine } from './pages/ocrQueue';
 import { pageHandlers } from './pages/handlers';
+import { PageImports } from './pages/importJob';
 import { addPages, requireComponent, requireDossier } from './pages/index';
 import { CaptureService, type CaptureOptions } from './scanner/index';
 import { captureHandlers } from './scanner/handlers';
@@ -80,6 +81,7 @@ export function openAppServices(opts: AppServicesOptions): AppServices {
     const pageStore = new PageStore(opts.dataDir);
     const ocr = new OcrQueue({ db, store: pageStore, now, size: opts.ocrWorkers ?? 2, createEngine: opts.ocrEngine });
     const pages: PagesContext = { db, dataDir: opts.dataDir, now, store: pageStore, onQueued: () => ocr.kick() };
+    const imports = new PageImports({ pages });
     const capture = new CaptureService({
       dataDir: opts.dataDir,
       db,
@@ -90,7 +92,7 @@ export function openAppServices(opts: AppServicesOptions): AppServices {
       ...opts.capture,
     });
 
-    const sync = new SyncEngine({ db, dataDir: opts.dataDir, now, settings, procedures, holidays, ...opts.sync });
+    const sync = new SyncEngine({ db, dataDir: opts.dataDir, now, settings, procedures, holidays, pages, ...opts.sync });
 
     const handlers: Handlers = {
       'app.info': () => ({ version: opts.appVersion ?? '0.0.0', dataDir: opts.dataDir, settings: settings.get(), now: now() }),
@@ -108,6 +110,7 @@ export function openAppServices(opts: AppServicesOptions): AppServices {
       'dossiers.list': (i) => dossiers.list(i),
       'dossiers.get': (i) => dossiers.get(i.id),
       'dossiers.transition': (i) => dossiers.transition(i),
+      'dossiers.editFields': (i) => dossiers.editFields(i),
 
       'guidance.create': (i) => guidance.create(i),
       'guidance.list': (i) => guidance.list(i.limit),
@@ -118,7 +121,7 @@ export function openAppServices(opts: AppServicesOptions): AppServices {
       'holidays.save': (i) => holidays.save(i),
       'holidays.delete': (i) => holidays.delete(i.date),
 
-      ...pageHandlers({ pages, ocr, actor: () => settings.get()?.clerkName ?? '' }),
+      ...pageHandlers({ pages, ocr, imports, actor: () => settings.get()?.clerkName ?? '' }),
       ...captureHandlers(capture),
 
       'sync.status': () => sync.status(),
@@ -140,6 +143,7 @@ export function openAppServices(opts: AppServicesOptions): AppServices {
       closed = true;
       sync.close();
       ocrClosed = ocr.close();
+      imports.close();
       void capture.close();
       cancelIdleMaintenance(db);
       try {

@@ -15,15 +15,19 @@ import type {
 } from '../../shared/domain/types';
 import { DEFAULT_WORKING_HOURS } from '../../shared/domain/types';
 import type { AppointmentPreview, DossierDetail, HandlerInput } from '../../shared/ipc/contract';
+import { applicantSchema } from '../../shared/ipc/contract';
+import type { EditableField } from '../../shared/sync/protocol';
+import { CLERK_EDITABLE_FIELDS, canEditFields, describeFieldEdit, fieldValue } from '../../shared/domain/dossierFields';
+import { checkCccd } from '../../shared/domain/cccd';
 import { foldForSearch, searchTokens } from '../../shared/domain/text';
 import { parseIsoDate, vnIsoDate, vnParts, vnTime } from '../../shared/domain/vnTime';
-import { computeAppointment, addPauseToAppointment } from '../../shared/domain/calendar/workingCalendar';
+import { computeAppointment, appointmentAfterPauses, type WorkingCalendar } from '../../shared/domain/calendar/workingCalendar';
 import { allowedTransitions, canTransition, eventTypeForTransition, STATUS_LABELS } from '../../shared/domain/status';
 import { formatDossierCode } from '../../shared/domain/dossierCode';
 import type Database from 'better-sqlite3';
 import { scheduleIdleMaintenance, type Db } from './db/database';
 import { AppError } from './errors';
-import { nextNumber } from './sequences';
+import { nextYearlyNumber } from './sequences';
 import type { SettingsStore } from './settings';
 import type { ProcedureStore } from './procedures';
 import type { HolidayStore } from './holidays';
@@ -128,15 +132,39 @@ const DOSSIER_INSERT_COLUMNS: [string, keyof Omit<DossierRow, 'id'>][] = [
   ['updated_at', 'updatedAt'], ['register_book', 'registerBook'], ['register_no', 'registerNo'],
 ];
 
+const COLUMN_OF = Object.fromEntries(DOSSIER_INSERT_COLUMNS.map(([column, key]) => [key, column])) as Record<keyof Omit<DossierRow, 'id'>, string>;
+
+/**
+ * The row key of each editable field (shared/sync/protocol.ts EDITABLE_FIELDS) kept on the
+ * dossiers row; components are rows of dossier_components and are not edited here.
+ */
+export const FIELD_KEYS: Readonly<Partial<Record<EditableField, keyof Omit<DossierRow, 'id'>>>> = {
+  'applicant.fullName': 'applicantName',
+  'applicant.idNumber': 'idNumber',
+  'applicant.birthDate': 'birthDate',
+  'applicant.address': 'address',
+  'applicant.phone': 'phone',
+  'applicant.email': 'email',
+  appointmentAt: 'appointmentAt',
+  processingHours: 'processingHours',
+  note: 'note',
+  reason: 'reason',
+  copies: 'copies',
+  resultDelivery: 'resultDelivery',
+  channel: 'channel',
+};
+
 /** Prepared writes shared by the receive path and bulk seeding. */
 export class DossierWriter {
   readonly insertDossier;
   readonly insertComponent;
   readonly insertEvent;
   readonly insertFts;
+  private readonly deleteFts;
   private readonly lastSeq;
+  private readonly getRow;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.insertDossier = db.prepare(
       `INSERT INTO dossiers (${DOSSIER_INSERT_COLUMNS.map((c) => c[0]).join(', ')}, uid)
        VALUES (${DOSSIER_INSERT_COLUMNS.map(() => '?').join(', ')}, ?)`,
@@ -150,6 +178,41 @@ export class DossierWriter {
     );
     this.lastSeq = db.prepare('SELECT coalesce(max(seq), 0) FROM dossier_events WHERE dossier_id = ?').pluck();
     this.insertFts = db.prepare('INSERT INTO dossier_fts (rowid, body) VALUES (?, ?)');
+    this.deleteFts = db.prepare('DELETE FROM dossier_fts WHERE rowid = ?');
+    this.getRow = db.prepare(`SELECT ${DOSSIER_COLUMNS} FROM dossiers WHERE id = ?`);
+  }
+
+  row(id: number): DossierRow | undefined {
+    return this.getRow.get(id) as DossierRow | undefined;
+  }
+
+  /** Sets some columns of a dossier row; its search entry is rewritten when a searched value changed. */
+  update(before: DossierRow, values: Partial<Omit<DossierRow, 'id'>>): void {
+    const keys = Object.keys(values) as (keyof typeof values)[];
+    if (!keys.length) return;
+    this.db.prepare(`UPDATE dossiers SET ${keys.map((k) => `${COLUMN_OF[k]} = ?`).join(', ')} WHERE id = ?`).run(...keys.map((k) => values[k]), before.id);
+    const body = searchBody({ ...before, ...values });
+    if (body !== searchBody(before)) {
+      this.deleteFts.run(before.id);
+      this.insertFts.run(before.id, body);
+    }
+  }
+
+  /**
+   * Pulled field edits on the local row (sync/apply.ts): each path some dossier.field_edited
+   * touched takes its value in the derived state. Paths never edited are left alone: the
+   * appointment, say, is moved here by a local 5 → 4 and is not on the wire.
+   */
+  applyDerivedFields(id: number, state: Dossier, paths: Iterable<EditableField>): void {
+    const before = this.row(id);
+    if (!before) return;
+    const values: Partial<Record<keyof DossierRow, unknown>> = {};
+    for (const path of paths) {
+      const key = FIELD_KEYS[path];
+      const v = fieldValue(state, path);
+      if (key && v !== undefined && v !== before[key]) values[key] = v;
+    }
+    this.update(before, values as Partial<Omit<DossierRow, 'id'>>);
   }
 
   /** Inserts the dossier row, its components and its search entry; returns the new id. `uid` = its sync stream id. */
@@ -188,6 +251,12 @@ export interface DossierDeps {
   citizens: CitizenStore;
 }
 
+/** The unit's working calendar: its opening hours (settings) over the holiday table. */
+export function unitCalendar(settings: SettingsStore, holidays: HolidayStore): WorkingCalendar {
+  const s = settings.get();
+  return holidays.calendar(s ? s.workingHours : DEFAULT_WORKING_HOURS);
+}
+
 export class DossierService {
   readonly writer: DossierWriter;
   private readonly db: Db;
@@ -220,8 +289,7 @@ export class DossierService {
   }
 
   private calendar() {
-    const s = this.deps.settings.get();
-    return this.deps.holidays.calendar(s ? s.workingHours : DEFAULT_WORKING_HOURS);
+    return unitCalendar(this.deps.settings, this.deps.holidays);
   }
 
   private activeProcedure(code: string): Procedure {
@@ -304,7 +372,8 @@ export class DossierService {
       const seq = nextDossierSequence(this.db, unitCode, x.receivedAt);
       const code = formatDossierCode(unitCode, x.receivedAt, seq);
       const registerBook = vnParts(x.receivedAt).year;
-      const registerNo = nextNumber(this.db, 'register', unitCode, String(registerBook));
+      // Inside this PC's slot like the code (sequences.ts, PROTOCOL.md §7).
+      const registerNo = nextYearlyNumber(this.db, 'register', unitCode, registerBook);
       const row: Omit<DossierRow, 'id'> = {
         code,
         unitCode,
@@ -381,6 +450,49 @@ export class DossierService {
     this.db.transaction(() => this.writer.event(Number(id), type, null, null, actor, this.deps.now(), note)).immediate();
   }
 
+  /**
+   * Corrects details after receipt (a mistyped phone, name, address, number of copies): the
+   * row, its search entry, one 'edited' timeline event and one dossier.field_edited per
+   * changed field, in ONE transaction. Unchanged values produce nothing; a bad value, or a
+   * closed dossier (EDIT_LOCKED_STATUSES), changes nothing.
+   */
+  editFields(input: HandlerInput<'dossiers.editFields'>): DossierDetail {
+    const tx = this.db.transaction((): boolean => {
+      const row = this.row(input.id); // read inside the write lock: no lost update
+      if (!canEditFields(row.status)) {
+        throw new AppError('conflict', `Hồ sơ ${row.code} đang ở trạng thái "${STATUS_LABELS[row.status]}": không sửa thông tin được nữa.`);
+      }
+      const before = toDossier(row, []);
+      const given = Object.fromEntries(Object.entries(input.applicant ?? {}).filter(([, v]) => v !== undefined));
+      const after = { ...before, applicant: { ...before.applicant, ...given } };
+      if (input.copies !== undefined) after.copies = input.copies;
+      if (input.resultDelivery !== undefined) after.resultDelivery = input.resultDelivery;
+      if (input.note !== undefined) after.note = input.note;
+      const changed = CLERK_EDITABLE_FIELDS.filter((p) => fieldValue(after, p) !== fieldValue(before, p));
+      if (!changed.length) return false;
+      if (changed.some((p) => p.startsWith('applicant.'))) checkEditedApplicant(after.applicant, changed);
+
+      const now = this.deps.now();
+      const actor = this.deps.settings.get()?.clerkName ?? '';
+      const values: Partial<Record<keyof DossierRow, unknown>> = { updatedAt: now };
+      for (const p of changed) values[FIELD_KEYS[p]!] = fieldValue(after, p);
+      this.writer.update(row, values as Partial<Omit<DossierRow, 'id'>>);
+      const note = changed.map((p) => describeFieldEdit(p, fieldValue(before, p), fieldValue(after, p))).join('; ');
+      this.writer.event(row.id, 'edited', null, null, actor, now, note);
+      const stream = dossierUid(this.db, row.id);
+      for (const p of changed) {
+        emit(this.db, { type: 'dossier.field_edited', stream, at: now, actor, body: { path: p, value: fieldValue(after, p), previous: fieldValue(before, p) } });
+      }
+      // The citizen record follows the corrected data (not over data of a later dossier).
+      if (changed.some((p) => p.startsWith('applicant.')) && checkCccd(after.applicant.idNumber).ok) {
+        this.deps.citizens.upsert(after.applicant, row.receivedAt);
+      }
+      return true;
+    });
+    if (tx.immediate()) scheduleIdleMaintenance(this.db);
+    return this.get(input.id);
+  }
+
   transition(input: HandlerInput<'dossiers.transition'>): DossierDetail {
     const tx = this.db.transaction(() => {
       const row = this.row(input.id); // read inside the write lock: no lost update
@@ -397,10 +509,11 @@ export class DossierService {
       let note = input.note;
       if (from === 5 && to === 4 && appointmentAt !== null) {
         // Supplement received: the clock resumes; the paused working hours move the
-        // appointment later (the time already used still counts), DOMAIN.md §1.
+        // appointment later (the time already used still counts), DOMAIN.md §1. The same
+        // rule applies a 5 → 4 pulled from another counter (sync/apply.ts).
         const pauseStart = this.lastPauseStmt.get(row.id) as number | undefined;
-        if (pauseStart !== undefined && pauseStart < now) {
-          appointmentAt = addPauseToAppointment(appointmentAt, pauseStart, now, this.calendar());
+        if (pauseStart !== undefined) {
+          appointmentAt = appointmentAfterPauses(appointmentAt, [{ from: null, to: 5, at: pauseStart }, { from, to, at: now }], this.calendar());
         }
       }
       if (appointmentAt !== row.appointmentAt && appointmentAt !== null) {
@@ -591,6 +704,27 @@ function emitReceived(db: Db, uid: string, row: Omit<DossierRow, 'id'>, componen
     },
   });
   if (refused) emit(db, { type: 'dossier.status_changed', stream: uid, at: now, actor: row.receivedBy, body: { from: 1, to: 3, note: row.reason, reason: row.reason } });
+}
+
+/**
+ * The intake rules (applicantSchema) on a corrected applicant. Only the fields being changed
+ * are blamed: an older value the clerk did not touch (a 9-digit CMND of an online
+ * registration, say) does not block correcting the phone.
+ */
+function checkEditedApplicant(a: Applicant, changed: readonly EditableField[]): void {
+  const r = applicantSchema.safeParse(a);
+  if (r.success) return;
+  const fields: Record<string, string> = {};
+  for (const issue of r.error.issues) {
+    let path = `applicant.${String(issue.path[0])}` as EditableField;
+    // A well-formed ID number that no longer matches a corrected birth year: blame the birth date.
+    if (path === 'applicant.idNumber' && !changed.includes(path) && changed.includes('applicant.birthDate') && checkCccd(a.idNumber).ok) {
+      path = 'applicant.birthDate';
+    }
+    if (changed.includes(path) && !(path in fields)) fields[path] = issue.message;
+  }
+  const first = Object.values(fields)[0];
+  if (first) throw new AppError('invalid', first, fields);
 }
 
 function dayStart(iso: string): EpochMs {

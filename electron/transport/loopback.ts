@@ -25,6 +25,7 @@ const MAX_BODY_BYTES = 8 * 1024 * 1024;
  */
 const CHANNEL_BODY_BYTES: Record<string, number> = {
   'pages.add': Math.ceil((MAX_PAGE_CALL_BYTES * 4) / 3) + 1024 * 1024,
+  'pages.import': Math.ceil((MAX_PAGE_CALL_BYTES * 4) / 3) + 1024 * 1024,
 };
 
 const MIME: Record<string, string> = {

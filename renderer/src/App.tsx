@@ -11,7 +11,9 @@ import { DossierListScreen, type ListState } from './screens/DossierList';
 import { DossierDetailScreen } from './screens/DossierDetail';
 import { CatalogueScreen } from './screens/Catalogue';
 import { HolidaysScreen } from './screens/Holidays';
+import { GuidanceListScreen } from './screens/GuidanceList';
 import { ScanFolderSetting } from './capture/ScanFolderSetting';
+import { ReviewScreen } from './pages/ReviewScreen';
 import { SyncIndicator } from './sync/SyncIndicator';
 import { SyncScreen } from './sync/SyncScreen';
 import { useSyncStatus } from './sync/useSyncStatus';
@@ -23,6 +25,8 @@ export type Route =
   | { name: 'detail'; id: string }
   | { name: 'catalogue' }
   | { name: 'holidays' }
+  | { name: 'review' }
+  | { name: 'guidance' }
   | { name: 'settings' }
   | { name: 'sync' };
 
@@ -122,6 +126,8 @@ function Shell() {
           {route.name === 'detail' && <DossierDetailScreen id={route.id} onBack={() => go({ name: 'list' })} />}
           {route.name === 'catalogue' && <CatalogueScreen />}
           {route.name === 'holidays' && <HolidaysScreen />}
+          {route.name === 'review' && <ReviewScreen onOpenDossier={(id) => go({ name: 'detail', id })} />}
+          {route.name === 'guidance' && <GuidanceListScreen />}
           {route.name === 'sync' && <SyncScreen status={sync.status} refresh={sync.refresh} onOpenDossier={(id) => go({ name: 'detail', id })} />}
           {route.name === 'settings' && (
             <div className="settings-wrap">
@@ -138,6 +144,9 @@ function Shell() {
 const NAV: { route: Route['name']; label: string; key?: string }[] = [
   { route: 'intake', label: 'Tiếp nhận', key: 'F2' },
   { route: 'list', label: 'Danh sách hồ sơ', key: 'F3' },
+  { route: 'review', label: 'Chờ duyệt' },
+  // The Mẫu 02 slips (phiếu hướng dẫn) of every counter of the unit; a short label: the header is full.
+  { route: 'guidance', label: 'Mẫu 02' },
   { route: 'catalogue', label: 'Danh mục thủ tục' },
   { route: 'holidays', label: 'Ngày nghỉ' },
 ];

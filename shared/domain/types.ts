@@ -188,7 +188,7 @@ export interface DossierEvent {
 /** Mẫu 02: one-time written guidance for an incomplete dossier, recorded. */
 export interface GuidanceSlip {
   id: string;
-  /** Số …/HDHS, numbered per unit per year. */
+  /** Số …/HDHS, numbered per unit per year inside the issuing PC's slot (yearlyNumberForSlot). */
   number: number;
   year: number;
   unitCode: string;
@@ -200,6 +200,10 @@ export interface GuidanceSlip {
   reason: string;
   issuedBy: string;
   issuedAt: EpochMs;
+  /** The counter PC whose slot holds the number (PROTOCOL.md §7); null for numbers made before slots. */
+  counterSlot: number | null;
+  /** The device id of another PC of the unit that issued it (pulled from the hub); null = this PC. */
+  fromDevice: string | null;
 }
 
 /** A day off or a swapped working day in the unit's editable holiday table. */

@@ -59,33 +59,35 @@ const id = z.string().regex(/^[0-9A-Za-z_-]{1,64}$/, 'Mã định danh bản ghi
 
 const todayIso = () => new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
 
-export const applicantSchema = z
-  .object({
-    fullName: requiredText(120, 'Họ và tên')
-      .transform((s) => s.replace(/\s+/g, ' '))
-      .refine((s) => !/[<>{}\[\]\\|@#$%^*=+~`"]/.test(s) && !/\d/.test(s), {
-        message: 'Họ và tên chỉ gồm chữ cái, dấu cách, dấu gạch nối và dấu nháy đơn.',
-      }),
-    idNumber: z.string().transform((s) => s.replace(/\s+/g, '')),
-    birthDate: isoDate('Ngày sinh'),
-    address: requiredText(300, 'Địa chỉ'),
-    phone: text(20, 'Số điện thoại').refine((s) => s === '' || /^(\+84|0)\d{8,10}$/.test(s.replace(/[\s.]/g, '')), {
-      message: 'Số điện thoại không hợp lệ (10 số, bắt đầu bằng 0 hoặc +84).',
-    }).transform((s) => s.replace(/[\s.]/g, '')),
-    email: text(120, 'Email').refine((s) => s === '' || /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(s), {
-      message: 'Email không hợp lệ.',
+/** The applicant's fields one by one; dossiers.editFields checks each changed field with these. */
+export const applicantFields = z.object({
+  fullName: requiredText(120, 'Họ và tên')
+    .transform((s) => s.replace(/\s+/g, ' '))
+    .refine((s) => !/[<>{}\[\]\\|@#$%^*=+~`"]/.test(s) && !/\d/.test(s), {
+      message: 'Họ và tên chỉ gồm chữ cái, dấu cách, dấu gạch nối và dấu nháy đơn.',
     }),
-  })
-  .superRefine((a, ctx) => {
-    if (a.birthDate > todayIso()) {
-      ctx.addIssue({ code: 'custom', path: ['birthDate'], message: 'Ngày sinh không được sau ngày hôm nay.' });
-    }
-    if (a.birthDate < '1900-01-01') {
-      ctx.addIssue({ code: 'custom', path: ['birthDate'], message: 'Ngày sinh trước năm 1900: kiểm tra lại.' });
-    }
-    const c = checkCccd(a.idNumber, a.birthDate);
-    if (!c.ok) ctx.addIssue({ code: 'custom', path: ['idNumber'], message: c.message });
-  });
+  idNumber: z.string().transform((s) => s.replace(/\s+/g, '')),
+  birthDate: isoDate('Ngày sinh'),
+  address: requiredText(300, 'Địa chỉ'),
+  phone: text(20, 'Số điện thoại').refine((s) => s === '' || /^(\+84|0)\d{8,10}$/.test(s.replace(/[\s.]/g, '')), {
+    message: 'Số điện thoại không hợp lệ (10 số, bắt đầu bằng 0 hoặc +84).',
+  }).transform((s) => s.replace(/[\s.]/g, '')),
+  email: text(120, 'Email').refine((s) => s === '' || /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(s), {
+    message: 'Email không hợp lệ.',
+  }),
+});
+
+/** The applicant with the checks across fields (birth date range, the ID number against the birth year). */
+export const applicantSchema = applicantFields.superRefine((a, ctx) => {
+  if (a.birthDate > todayIso()) {
+    ctx.addIssue({ code: 'custom', path: ['birthDate'], message: 'Ngày sinh không được sau ngày hôm nay.' });
+  }
+  if (a.birthDate < '1900-01-01') {
+    ctx.addIssue({ code: 'custom', path: ['birthDate'], message: 'Ngày sinh trước năm 1900: kiểm tra lại.' });
+  }
+  const c = checkCccd(a.idNumber, a.birthDate);
+  if (!c.ok) ctx.addIssue({ code: 'custom', path: ['idNumber'], message: c.message });
+});
 
 const componentSchema = z.object({
   componentId: z.string().regex(/^[0-9A-Za-z_.-]{1,60}$/),
@@ -230,6 +232,24 @@ export const transitionSchema = z.object({
   note: text(2000, 'Ghi chú').default(''),
 });
 
+/**
+ * Corrections after receipt (shared/domain/dossierFields.ts CLERK_EDITABLE_FIELDS): only the
+ * fields given are changed; each is checked with the intake rules, and the service checks
+ * the applicant as a whole (the ID number against the birth year) with the stored values.
+ */
+export const editFieldsSchema = z.object({
+  id,
+  applicant: applicantFields.partial().optional(),
+  copies: z
+    .number({ error: 'Số bộ hồ sơ phải là số.' })
+    .int('Số bộ hồ sơ phải là số nguyên.')
+    .min(1, 'Số bộ hồ sơ: ít nhất 1 bộ.')
+    .max(99, 'Số bộ hồ sơ: nhiều nhất 99 bộ.')
+    .optional(),
+  resultDelivery: z.enum(['counter', 'post'], { error: 'Hình thức nhận kết quả không hợp lệ.' }).optional(),
+  note: text(2000, 'Ghi chú').optional(),
+});
+
 export const holidaySchema = z.object({
   date: isoDate('Ngày'),
   name: requiredText(200, 'Tên ngày nghỉ'),
@@ -259,6 +279,7 @@ export const contract = {
   'dossiers.list': call<{ items: DossierSummary[]; total: number }>()(dossierFilterSchema),
   'dossiers.get': call<DossierDetail>()(z.object({ id })),
   'dossiers.transition': call<DossierDetail>()(transitionSchema),
+  'dossiers.editFields': call<DossierDetail>()(editFieldsSchema),
 
   'guidance.create': call<GuidanceSlip>()(guidanceSchema),
   'guidance.list': call<GuidanceSlip[]>()(z.object({ limit: z.number().int().min(1).max(500).default(50) })),

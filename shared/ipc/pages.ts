@@ -1,8 +1,10 @@
-// The digitisation calls of the contract (pages, OCR queue, searchable PDF, reuse): result
-// types and argument schemas. Spread into `contract` (contract.ts). Pure: no Node, no DOM.
+// The digitisation calls of the contract (pages, OCR queue, searchable PDF, reuse, review with
+// document data, results of dossiers): result types and argument schemas. Spread into
+// `contract` (contract.ts). Pure: no Node, no DOM.
 import { z } from 'zod';
 import { nfc } from '../domain/text';
 import type { EpochMs } from '../domain/types';
+import { displayToIso, parseIsoDate } from '../domain/vnTime';
 
 /** Component digitisation state (DOMAIN.md §5). */
 export type DigitisationState = 0 | 1 | 2 | 3;
@@ -13,7 +15,8 @@ export const DIGITISATION_LABELS: Record<DigitisationState, string> = {
   3: 'Tái sử dụng từ kết quả hồ sơ khác',
 };
 
-export type PageSource = 'scanner' | 'folder' | 'file' | 'camera' | 'reuse';
+/** 'sync': attached at another PC of the unit and pulled from the province hub (its compact copy is the page). */
+export type PageSource = 'scanner' | 'folder' | 'file' | 'camera' | 'reuse' | 'sync';
 export type OcrState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 export type PageRotation = 0 | 90 | 180 | 270;
 
@@ -31,7 +34,13 @@ export interface PageInfo {
   dpi: number | null;
   source: PageSource;
   fileName: string;
+  /** The clerk's own clockwise turn, applied on top of the automatic one. */
   rotation: PageRotation;
+  /** Measured at import and applied to the display, thumbnail and compact copy (never to the
+   *  original): the clockwise turn that makes the text upright, and the skew levelled after
+   *  it (degrees, corrected from 0.3°). null for pages imported before this was measured. */
+  autoRotation: PageRotation | null;
+  skewDeg: number | null;
   compactSize: number;
   createdAt: EpochMs;
   /** NguoiSoHoa, ThoiGianSoHoa, TrangThaiSoHoa (0 chờ duyệt, 1 đã duyệt, 2 không duyệt). */
@@ -42,6 +51,9 @@ export interface PageInfo {
   /** OCR of this page: null when its text came from the PDF's own text layer. */
   ocr: { state: OcrState; error: string | null } | null;
   hasText: boolean;
+  /** A page from another PC (source 'sync') whose file has not arrived yet; `error`: why the
+   *  last try failed (Vietnamese), null while it simply waits. null once the file is here. */
+  download: { error: string | null } | null;
 }
 
 export interface ComponentDigitisation {
@@ -105,16 +117,86 @@ export interface ExportedPdf {
 }
 
 export interface ReuseCandidate {
+  /** 'result': a result paper of the earlier dossier ("Kết quả của hồ sơ …"); attaching it records state 3. */
+  kind: DocumentKind;
   dossierId: string;
   dossierCode: string;
   procedureCode: string;
   procedureName: string;
+  /** The component (or result) of the earlier dossier. */
   componentId: string;
   componentName: string;
   digitisedAt: EpochMs;
   pageCount: number;
   /** Up to 3 thumbnails (JPEG, base64). */
   thumbnails: string[];
+}
+
+// ---------- review, document data, results (DOMAIN.md §5) ----------
+
+/** TrangThaiSoHoa of a digitised document. */
+export type ReviewState = 0 | 1 | 2;
+export const REVIEW_LABELS: Record<ReviewState, string> = { 0: 'Chờ duyệt', 1: 'Đã duyệt', 2: 'Không duyệt' };
+
+/** A document's review state from its pages (null: no page). A page added after the review makes it pending again. */
+export function documentReviewState(pages: readonly { reviewState: number }[]): ReviewState | null {
+  if (!pages.length) return null;
+  if (pages.some((p) => p.reviewState === 0)) return 0;
+  return pages.some((p) => p.reviewState === 2) ? 2 : 1;
+}
+
+/** LoaiSoHoa: 'component' (0, a paper the citizen handed in) or 'result' (1, the paper the commune issued). */
+export type DocumentKind = 'component' | 'result';
+
+/** The document data of a digitised paper (DOMAIN.md §5 "Document data"). Dates yyyy-mm-dd or ''. */
+export interface DocumentData {
+  soKyHieu: string;
+  ngayBanHanh: string;
+  coQuanBanHanh: string;
+  nguoiKy: string;
+  trichYeu: string;
+  /** ThoiHanHieuLuc ('' when none or vĩnh viễn). */
+  hieuLucDen: string;
+  /** ThoiHanVinhVien. */
+  vinhVien: boolean;
+}
+
+/** One digitised document: the pages of one component or result of a dossier. */
+export interface DocumentRef {
+  dossierId: string;
+  dossierCode: string;
+  applicantName: string;
+  procedureName: string;
+  componentId: string;
+  name: string;
+  kind: DocumentKind;
+  pageCount: number;
+  /** ThoiGianSoHoa and NguoiSoHoa of its first page. */
+  digitisedAt: EpochMs;
+  digitisedBy: string;
+}
+
+export interface DocumentReview extends DocumentRef {
+  state: ReviewState;
+  /** Why it was not approved (state 2). */
+  reason: string;
+  reviewedBy: string | null;
+  reviewedAt: EpochMs | null;
+  data: DocumentData;
+  /** Fields of `data` filled from the OCR text, not saved yet (shown as suggestions). */
+  suggested: ('soKyHieu' | 'ngayBanHanh')[];
+  /** The pages in order, each with its text (the correction when there is one). */
+  pages: { page: PageInfo; text: string }[];
+}
+
+/** A result paper of a dossier (LoaiSoHoa 1): a page target like a component. */
+export interface DossierResult {
+  resultId: string;
+  name: string;
+  createdBy: string;
+  createdAt: EpochMs;
+  pageCount: number;
+  reviewState: ReviewState | null;
 }
 
 // ---------- argument schemas ----------
@@ -147,6 +229,47 @@ const fileSchema = z.object({
     .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'Dữ liệu tệp không đúng định dạng base64.'),
 });
 
+/** Typed text of the document data: NFC, control characters dropped, white space folded, bounded. */
+function docText(max: number, label: string) {
+  return z
+    .string({ error: `${label}: phải là chuỗi ký tự.` })
+    .transform((s) => nfc(s).replace(/\s+/g, ' ').trim())
+    .refine((s) => s.length <= max, { message: `${label}: dài quá ${max} ký tự.` });
+}
+
+const vnToday = () => new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+
+/** A date typed dd/mm/yyyy (or yyyy-mm-dd), or '' → yyyy-mm-dd or ''; a date that does not exist is refused. */
+function docDate(label: string) {
+  return z.string({ error: `${label}: phải là ngày dd/mm/yyyy.` }).transform((raw, ctx) => {
+    const s = raw.trim();
+    if (!s) return '';
+    const iso = /^\d{4}-\d{2}-\d{2}$/.test(s) ? (parseIsoDate(s) ? s : null) : displayToIso(s);
+    if (!iso || iso < '1900-01-01') {
+      ctx.addIssue({ code: 'custom', message: `${label} "${s}" không hợp lệ: cần ngày có thật, dạng dd/mm/yyyy (từ năm 1900).` });
+      return z.NEVER;
+    }
+    return iso;
+  });
+}
+
+/**
+ * Smallest skew levelled on the copies the clerk and the province see (never on the OCR input,
+ * where resampling cost CER). The sample scans are 0.7° and 2.3° askew and a clean page
+ * measures 0.04–0.06°, so 0.3° is well above the estimator's noise; at 0.3° a line across an
+ * A4 text block (17 cm) still drifts ~0.9 mm, nearly half the x-height of 12 pt text (visibly
+ * askew), while below it the page looks straight.
+ */
+export const DISPLAY_MIN_DESKEW_DEG = 0.3;
+
+/**
+ * Images of a page: the original bytes; 'display' = upright, levelled, with the clerk's turn
+ * ("Bản gốc" in the viewer); 'cleaned' = the same with seals and pen faded and the lighting
+ * flattened ("Bản làm sạch"); the thumbnail; the compact copy sent to the province.
+ */
+export const PAGE_IMAGE_VARIANTS = ['original', 'display', 'cleaned', 'thumb', 'compact'] as const;
+export type PageImageVariant = (typeof PAGE_IMAGE_VARIANTS)[number];
+
 const rotation = z.union([z.literal(0), z.literal(90), z.literal(180), z.literal(270)], { error: 'Góc xoay phải là 0, 90, 180 hoặc 270 độ.' });
 
 export const pagesSchemas = {
@@ -161,7 +284,10 @@ export const pagesSchemas = {
     .refine((i) => i.files.reduce((n, f) => n + f.dataBase64.length, 0) <= b64Len(MAX_PAGE_CALL_BYTES), {
       message: `Tổng dung lượng một lần thêm tối đa ${MAX_PAGE_CALL_BYTES / 1024 / 1024} MB; hãy chia thành nhiều lần.`,
     }),
-  image: z.object({ pageId: rowId('Mã trang'), variant: z.enum(['original', 'display', 'thumb', 'compact']).default('display') }),
+  image: z.object({
+    pageId: rowId('Mã trang'),
+    variant: z.enum(PAGE_IMAGE_VARIANTS, { error: 'Kiểu ảnh trang không hợp lệ.' }).default('display'),
+  }),
   reorder: z.object({
     dossierId: rowId('Mã hồ sơ'),
     componentId,
@@ -193,6 +319,72 @@ export const pagesSchemas = {
     sourceDossierId: rowId('Mã hồ sơ nguồn'),
     sourceComponentId: componentId,
   }),
+  reviewPending: z.object({ limit: z.number().int().min(1).max(500).default(200) }),
+  reviewGet: z.object({ dossierId: rowId('Mã hồ sơ'), componentId }),
+  reviewSave: z
+    .object({
+      dossierId: rowId('Mã hồ sơ'),
+      componentId,
+      /** Omitted: only the document data is saved. */
+      decision: z.enum(['approve', 'reject'], { error: 'Quyết định duyệt không hợp lệ.' }).optional(),
+      reason: docText(500, 'Lý do không duyệt').default(''),
+      data: z.object({
+        soKyHieu: docText(50, 'Số, ký hiệu'),
+        ngayBanHanh: docDate('Ngày ban hành'),
+        coQuanBanHanh: docText(200, 'Cơ quan ban hành'),
+        nguoiKy: docText(120, 'Người ký'),
+        trichYeu: docText(1000, 'Trích yếu nội dung'),
+        hieuLucDen: docDate('Thời hạn hiệu lực'),
+        vinhVien: z.boolean({ error: 'Hiệu lực vĩnh viễn phải là có/không.' }),
+      }),
+    })
+    .superRefine((i, ctx) => {
+      const d = i.data;
+      if (i.decision === 'reject' && !i.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'Không duyệt: hãy ghi lý do.' });
+      if (d.ngayBanHanh && d.ngayBanHanh > vnToday()) {
+        ctx.addIssue({ code: 'custom', path: ['data', 'ngayBanHanh'], message: 'Ngày ban hành không được sau ngày hôm nay.' });
+      }
+      if (d.vinhVien && d.hieuLucDen) {
+        ctx.addIssue({ code: 'custom', path: ['data', 'hieuLucDen'], message: 'Giấy tờ có hiệu lực vĩnh viễn thì không ghi thời hạn hiệu lực.' });
+      }
+      if (d.hieuLucDen && d.ngayBanHanh && d.hieuLucDen < d.ngayBanHanh) {
+        ctx.addIssue({ code: 'custom', path: ['data', 'hieuLucDen'], message: 'Thời hạn hiệu lực không được trước ngày ban hành.' });
+      }
+    }),
+  resultsList: z.object({ dossierId: rowId('Mã hồ sơ') }),
+  resultsAdd: z.object({
+    dossierId: rowId('Mã hồ sơ'),
+    name: docText(300, 'Tên giấy tờ kết quả').refine((s) => s.length > 0, { message: 'Tên giấy tờ kết quả: không được để trống.' }),
+  }),
+};
+
+// ---------- background import of files (pages.import) ----------
+
+/**
+ * A background import: the files are checked and counted ('opening'), then each page is
+ * stored as soon as it is made ('importing'), so it appears in the component at once.
+ * 'waiting': behind another import (one at a time). A cancel keeps the pages already stored.
+ */
+export interface PageImportState {
+  importId: string;
+  dossierId: string;
+  componentId: string;
+  state: 'waiting' | 'opening' | 'importing' | 'done' | 'failed' | 'cancelled';
+  fileNames: string[];
+  pagesDone: number;
+  /** Known once every file is opened (null before). */
+  pagesTotal: number | null;
+  /** Why it failed or stopped, and what was kept (Vietnamese). */
+  message: string | null;
+  pageIds: string[];
+  startedAt: EpochMs;
+  finishedAt: EpochMs | null;
+}
+
+const importId = z.string().regex(/^imp-[0-9a-z]{1,16}-[0-9a-f]{8}$/, 'Mã lượt nhập tệp không hợp lệ.');
+export const importSchemas = {
+  list: z.object({ dossierId: rowId('Mã hồ sơ') }),
+  cancel: z.object({ importId }),
 };
 
 function call<O>() {
@@ -202,6 +394,11 @@ function call<O>() {
 export const pagesCalls = {
   'pages.list': call<PageList>()(pagesSchemas.list),
   'pages.add': call<PageInfo[]>()(pagesSchemas.add),
+  /** Same files as pages.add; returns at once, the pages are stored in the background. */
+  'pages.import': call<PageImportState>()(pagesSchemas.add),
+  /** The imports of a dossier (running, waiting, and recently finished). */
+  'pages.imports': call<PageImportState[]>()(importSchemas.list),
+  'pages.importCancel': call<PageImportState>()(importSchemas.cancel),
   'pages.image': call<PageImage>()(pagesSchemas.image),
   'pages.reorder': call<PageInfo[]>()(pagesSchemas.reorder),
   'pages.rotate': call<PageInfo>()(pagesSchemas.rotate),
@@ -214,4 +411,9 @@ export const pagesCalls = {
   'ocr.retry': call<OcrStatus>()(pagesSchemas.ocrRetry),
   'reuse.candidates': call<ReuseCandidate[]>()(pagesSchemas.reuseCandidates),
   'reuse.attach': call<PageInfo[]>()(pagesSchemas.reuseAttach),
+  'review.pending': call<DocumentRef[]>()(pagesSchemas.reviewPending),
+  'review.get': call<DocumentReview>()(pagesSchemas.reviewGet),
+  'review.save': call<DocumentReview>()(pagesSchemas.reviewSave),
+  'results.list': call<DossierResult[]>()(pagesSchemas.resultsList),
+  'results.add': call<DossierResult[]>()(pagesSchemas.resultsAdd),
 } as const;

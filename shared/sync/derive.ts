@@ -16,7 +16,10 @@
 //    values are a conflict, to the same value are one edit;
 //  - a move or edit whose prior status/value never occurred is reported as 'stale';
 //  - the winner of a conflict is the earlier of the two by (at, eventId), and the conflict
-//    is returned for a person to settle (dossier.conflict_resolved), never dropped.
+//    is returned for a person to settle (dossier.conflict_resolved), never dropped;
+//  - files: every attach not withdrawn by a dossier.file_removed naming it (the same file at
+//    the same component and page attached twice is listed once), at the page the latest
+//    dossier.pages_reordered listing it gave it, else at the page it was attached as.
 import type { Dossier, DossierStatus, EpochMs } from '../domain/types';
 import type { EditableField, FieldEditedBody, FileAttachedBody, StatusChangedBody, SyncEvent, SyncEventOf } from './protocol';
 
@@ -270,13 +273,28 @@ export function deriveDossier(events: readonly SyncEvent[]): DeriveResult {
   }
 
   // ---- files ----
+  // A removal names the attach it withdraws, so it takes effect whichever arrives first.
+  const removed = new Set<string>();
+  for (const e of mine) {
+    if (e.type !== 'dossier.file_removed') continue;
+    removed.add(e.body.attachedEventId.toLowerCase());
+    touch(e.at);
+  }
+  // Re-orderings in (at, eventId) order: each sets the page of the attaches it lists.
+  const reorderedPage = new Map<string, number>();
+  for (const e of mine) {
+    if (e.type !== 'dossier.pages_reordered') continue;
+    e.body.order.forEach((id, i) => reorderedPage.set(`${e.body.componentId}|${id.toLowerCase()}`, i + 1));
+    touch(e.at);
+  }
   const seenFiles = new Set<string>();
   for (const e of mine) {
-    if (e.type !== 'dossier.file_attached') continue;
-    const key = `${e.body.componentId}|${e.body.page}|${e.body.sha256}`;
+    if (e.type !== 'dossier.file_attached' || removed.has(e.eventId.toLowerCase())) continue;
+    const page = reorderedPage.get(`${e.body.componentId}|${e.eventId.toLowerCase()}`) ?? e.body.page;
+    const key = `${e.body.componentId}|${page}|${e.body.sha256}`;
     if (seenFiles.has(key)) continue;
     seenFiles.add(key);
-    state.files.push({ ...e.body, eventId: e.eventId, at: e.at, deviceId: e.deviceId });
+    state.files.push({ ...e.body, page, eventId: e.eventId, at: e.at, deviceId: e.deviceId });
     touch(e.at);
   }
   state.files.sort((x, y) => (x.componentId < y.componentId ? -1 : x.componentId > y.componentId ? 1 : x.page - y.page || x.at - y.at));

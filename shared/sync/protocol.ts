@@ -4,6 +4,7 @@
 // against these schemas at the hub; messages are Vietnamese, as in shared/ipc/contract.ts.
 import { z } from 'zod';
 import type { Applicant, Channel, DossierComponent, DossierStatus, EpochMs, ResultDelivery } from '../domain/types';
+import { vnParts } from '../domain/vnTime';
 
 export const PROTOCOL_VERSION = 'v1';
 export const API_PREFIX = '/v1';
@@ -104,6 +105,8 @@ export const EVENT_TYPES = [
   'dossier.status_changed',
   'dossier.field_edited',
   'dossier.file_attached',
+  'dossier.file_removed',
+  'dossier.pages_reordered',
   'dossier.conflict_resolved',
   'guidance.issued',
 ] as const;
@@ -189,8 +192,34 @@ export const fileAttachedBodySchema = z.object({
   /** Page number inside the component, from 1. */
   page: z.number().int().min(1).max(10_000),
   fileName: boundedText(255, 'Tên tệp').optional(),
+  /** Only on a page of a result paper (LoaiSoHoa 1; componentId is then the result's id): its name. */
+  resultName: boundedText(500, 'Tên giấy tờ kết quả').optional(),
+  /**
+   * Only on a reused page: the component's digitisation state, 2 tái sử dụng or 3 tái sử dụng
+   * từ kết quả hồ sơ khác (DOMAIN.md §5; DVCQG DuocTaiSuDung 1 or 2).
+   */
+  reuse: z.union([z.literal(2), z.literal(3)], { error: 'Trạng thái tái sử dụng phải là 2 hoặc 3.' }).optional(),
 });
 export type FileAttachedBody = z.infer<typeof fileAttachedBodySchema>;
+
+/**
+ * A page taken off a dossier: `attachedEventId` is the dossier.file_attached event it
+ * withdraws (a later attach of the same file is a new page, not withdrawn); the other
+ * fields repeat that event's, for readers that do not hold it.
+ */
+export const fileRemovedBodySchema = z.object({
+  attachedEventId: uuidSchema,
+  sha256: sha256Schema,
+  componentId: syncComponentSchema.shape.componentId,
+  page: fileAttachedBodySchema.shape.page,
+});
+export type FileRemovedBody = z.infer<typeof fileRemovedBodySchema>;
+
+/** The clerk put a component's pages in a new order: `order` = their attach event ids, first page first. */
+export const pagesReorderedBodySchema = z.object({
+  componentId: syncComponentSchema.shape.componentId,
+  order: z.array(uuidSchema).min(1).max(10_000),
+});
 
 /** A person settled conflicts reported by deriveDossier; the ids are the conflicts' ids. */
 export const conflictResolvedBodySchema = z.object({
@@ -233,6 +262,8 @@ export const syncEventSchema = z.discriminatedUnion(
     z.object({ ...envelope, type: z.literal('dossier.status_changed'), body: statusChangedBodySchema }),
     z.object({ ...envelope, type: z.literal('dossier.field_edited'), body: fieldEditedBodySchema }),
     z.object({ ...envelope, type: z.literal('dossier.file_attached'), body: fileAttachedBodySchema }),
+    z.object({ ...envelope, type: z.literal('dossier.file_removed'), body: fileRemovedBodySchema }),
+    z.object({ ...envelope, type: z.literal('dossier.pages_reordered'), body: pagesReorderedBodySchema }),
     z.object({ ...envelope, type: z.literal('dossier.conflict_resolved'), body: conflictResolvedBodySchema }),
     z.object({ ...envelope, type: z.literal('guidance.issued'), body: guidanceIssuedBodySchema }),
   ],
@@ -376,7 +407,7 @@ export function describeZodError(error: z.ZodError): string {
 //   a revoked device's slot is given again only after the day it was revoked (it may still
 //     issue codes offline until it learns of the revocation).
 // The codes stay 4 digits and inside the national format, but they are no longer consecutive
-// per unit and day: the Sổ theo dõi keeps its own consecutive số thứ tự (registerNo).
+// per unit and day; the yearly numbers below (Mẫu 02, Sổ theo dõi) use the same slots.
 
 export const SLOT_SIZE = 1000;
 export const FIRST_DEVICE_SLOT = 1;
@@ -413,6 +444,46 @@ export function checkCodeForSlot(code: string, unitCode: string, slot: number): 
   if (month < 1 || month > 12 || day < 1 || day > 31) return `Mã hồ sơ "${code}" có ngày không hợp lệ.`;
   const s = slotOfSequence(Number(m[5]));
   if (s !== slot) return `Mã hồ sơ "${code}" nằm ngoài dải số của máy (ô ${slot}: ${slot * SLOT_SIZE + 1}–${slot * SLOT_SIZE + MAX_PER_SLOT}).`;
+  return null;
+}
+
+// ---------- yearly running numbers across devices (PROTOCOL.md §7) ----------
+//
+// The Mẫu 02 number (Số …/HDHS) and the Sổ theo dõi số thứ tự are counted per unit per YEAR.
+// They use the same slots as dossier codes: number = slot × size + n, n counted per device
+// per year, so the first digit(s) on paper name the PC: 10012/HDHS is PC 1's 12th slip,
+// 20003/HDHS PC 2's 3rd. Slot 0 (1…size−1) is the province's, and also holds the plain
+// per-unit numbers issued before this scheme, so those never clash with a device's.
+
+/** Numbers per slot per year: a Mẫu 02 slip is rare (≤ 9 999 per PC a year); the register holds every dossier. */
+export const YEARLY_SLOT_SIZE = { guidance: 10_000, register: 100_000 } as const;
+export type YearlyNumberKind = keyof typeof YEARLY_SLOT_SIZE;
+const YEARLY_LABEL: Record<YearlyNumberKind, string> = { guidance: 'phiếu hướng dẫn (Mẫu 02)', register: 'số thứ tự Sổ theo dõi hồ sơ' };
+
+/** The number of the n-th (n from 1) slip / register entry of the year on the device holding `slot`. */
+export function yearlyNumberForSlot(kind: YearlyNumberKind, slot: number, n: number): number {
+  const size = YEARLY_SLOT_SIZE[kind];
+  if (!isValidSlot(slot)) throw new RangeError(`Ô số thứ tự của máy phải từ ${PROVINCE_SLOT} đến ${MAX_SLOT} (nhận được ${slot}).`);
+  if (!Number.isInteger(n) || n < 1 || n > size - 1) {
+    throw new RangeError(`Máy này đã cấp đủ ${size - 1} ${YEARLY_LABEL[kind]} trong năm (hoặc số thứ tự ${n} không hợp lệ).`);
+  }
+  return slot * size + n;
+}
+
+/** The slot a yearly number belongs to, or null when it is no slot's (0, a multiple of the size, too large). */
+export function slotOfYearlyNumber(kind: YearlyNumberKind, num: number): number | null {
+  const size = YEARLY_SLOT_SIZE[kind];
+  if (!Number.isInteger(num) || num < 1 || num >= (MAX_SLOT + 1) * size || num % size === 0) return null;
+  return Math.floor(num / size);
+}
+
+/** A reason (Vietnamese) when a device holding `slot` may not issue this Mẫu 02 number, else null. */
+export function checkGuidanceNumberForSlot(b: { number: number; year: number; issuedAt: EpochMs }, slot: number): string | null {
+  const size = YEARLY_SLOT_SIZE.guidance;
+  if (b.year !== vnParts(b.issuedAt).year) return `Phiếu hướng dẫn số ${b.number}/${b.year} ghi năm khác với ngày lập phiếu.`;
+  if (slotOfYearlyNumber('guidance', b.number) !== slot) {
+    return `Phiếu hướng dẫn số ${b.number}/HDHS nằm ngoài dải số của máy (ô ${slot}: ${slot * size + 1}–${slot * size + size - 1}).`;
+  }
   return null;
 }
 

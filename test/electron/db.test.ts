@@ -53,6 +53,10 @@ describe('openDatabase', () => {
         'page_fts', 'page_fts_config', 'page_fts_data', 'page_fts_docsize', 'page_fts_idx',
         // migration 3 (sync with the province hub)
         'sync_device', 'outbox', 'sync_files', 'sync_dossiers', 'sync_remote_events', 'sync_conflicts', 'sync_state',
+        // migration 5 (review, document data, results)
+        'dossier_results', 'digitised_documents',
+        // migration 7 (pages of the unit's other PCs)
+        'sync_downloads',
       ].sort(),
     );
     db.close();

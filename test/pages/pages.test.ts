@@ -169,6 +169,9 @@ describe('digitised pages (real OCR)', () => {
 
   it('reuse: candidates of the citizen, attach points at the same hashes, state 2 and a timeline event', async () => {
     const next = await newDossier(app);
+    // Only approved papers are offered (review.test.ts covers the other states).
+    const doc = await app.call('review.get', { dossierId, componentId: 'banchinh' });
+    await app.call('review.save', { dossierId, componentId: 'banchinh', decision: 'approve', data: doc.data });
     const cands = await app.call('reuse.candidates', { idNumber: '089190012345', excludeDossierId: next.id });
     const c = cands.find((x) => x.dossierId === dossierId && x.componentId === 'banchinh')!;
     expect(c).toMatchObject({ componentName: 'Bản chính giấy tờ', pageCount: 1, procedureCode: '2.000815' });

@@ -391,6 +391,163 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    name: 'yearly numbers per device slot: Mẫu 02 slips of other PCs, register number lookup',
+    up: (db) => {
+      // Mẫu 02 numbers and register numbers are numbered per PC slot (PROTOCOL.md §7).
+      // - guidance_slips.device_id: NULL = issued on this PC; else the PC that issued a slip
+      //   pulled from the hub (sync/apply.ts), so the list shows which counter issued it.
+      //   Slips pulled before this version (kept in sync_remote_events only) are added.
+      // - dossiers_register: sequences.ts skips a register number already present (pulled
+      //   from the PC that held this slot before) with one index lookup.
+      db.exec(`
+        ALTER TABLE guidance_slips ADD COLUMN device_id TEXT;
+        INSERT OR IGNORE INTO guidance_slips (unit_code, year, number, procedure_code, procedure_name, applicant, missing,
+                                              reason, issued_by, issued_at, uid, device_id)
+        SELECT json_extract(event, '$.unitCode'), json_extract(event, '$.body.year'), json_extract(event, '$.body.number'),
+               json_extract(event, '$.body.procedureCode'), json_extract(event, '$.body.procedureName'),
+               json(json_extract(event, '$.body.applicant')), json(json_extract(event, '$.body.missing')),
+               json_extract(event, '$.body.reason'), json_extract(event, '$.body.issuedBy'), json_extract(event, '$.body.issuedAt'),
+               stream, device_id
+        FROM sync_remote_events WHERE type = 'guidance.issued' ORDER BY cursor;
+        CREATE INDEX dossiers_register ON dossiers(unit_code, register_book, register_no);
+      `);
+    },
+  },
+  {
+    version: 5,
+    name: 'digitised documents: review, document data, results of dossiers',
+    up: (db) => {
+      // DOMAIN.md §5; pages/README.md (Decisions: review, suggestions, results).
+      // - dossier_results: the result papers of a dossier (LoaiSoHoa 1). A result is a page
+      //   target like a component: its pages have pages.component_id = result_id ('KQ1', 'KQ2',
+      //   …, never one of the dossier's component ids), so every capture path works unchanged.
+      // - digitised_documents: per digitised document (the pages of one component or result):
+      //   the document data (SoKyHieu, NgayBanHanh, CoQuanBanHanh, NguoiKy, TrichYeuNoiDung,
+      //   ThoiHanHieuLuc / ThoiHanVinhVien; dates yyyy-mm-dd or '') and the last review. The
+      //   review state itself stays in pages.review_state (a page added later is 0 again).
+      // - pages_review_pending: the unit-wide "Chờ duyệt" list.
+      // - pages_sync_outbox is made again (as in migration 3) with two optional body fields:
+      //   resultName (a page of a result) and reuse (the component state 2 or 3 of a reused page).
+      const uuid = `lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))`;
+      db.exec(`
+        CREATE TABLE dossier_results (
+          dossier_id INTEGER NOT NULL REFERENCES dossiers(id),
+          result_id  TEXT NOT NULL,
+          name       TEXT NOT NULL,
+          created_by TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          PRIMARY KEY (dossier_id, result_id)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE digitised_documents (
+          dossier_id       INTEGER NOT NULL REFERENCES dossiers(id),
+          component_id     TEXT NOT NULL,
+          so_ky_hieu       TEXT NOT NULL DEFAULT '',
+          ngay_ban_hanh    TEXT NOT NULL DEFAULT '',
+          co_quan_ban_hanh TEXT NOT NULL DEFAULT '',
+          nguoi_ky         TEXT NOT NULL DEFAULT '',
+          trich_yeu        TEXT NOT NULL DEFAULT '',
+          hieu_luc_den     TEXT NOT NULL DEFAULT '',
+          vinh_vien        INTEGER NOT NULL DEFAULT 0 CHECK (vinh_vien IN (0, 1)),
+          review_reason    TEXT NOT NULL DEFAULT '',
+          reviewed_by      TEXT,
+          reviewed_at      INTEGER,
+          updated_by       TEXT NOT NULL,
+          updated_at       INTEGER NOT NULL,
+          PRIMARY KEY (dossier_id, component_id)
+        ) WITHOUT ROWID;
+
+        CREATE INDEX pages_review_pending ON pages(dossier_id, component_id) WHERE review_state = 0 AND deleted_at IS NULL;
+
+        DROP TRIGGER pages_sync_outbox;
+        CREATE TRIGGER pages_sync_outbox AFTER INSERT ON pages
+        BEGIN
+          INSERT INTO outbox (event_id, stream, type, at, actor, body, created_at)
+          SELECT ${uuid}, d.uid, 'dossier.file_attached', NEW.created_at, substr(NEW.digitised_by, 1, 120),
+                 json_patch(
+                   json_object('sha256', NEW.compact_sha256, 'size', NEW.compact_size, 'mime', 'image/png',
+                               'componentId', NEW.component_id, 'page', NEW.position),
+                   -- json_patch drops the keys whose value is null.
+                   json_object(
+                     'resultName', (SELECT substr(r.name, 1, 500) FROM dossier_results r WHERE r.dossier_id = NEW.dossier_id AND r.result_id = NEW.component_id),
+                     -- pages/reuse.ts sets the component's state (2 or 3) before it inserts the pages.
+                     'reuse', CASE WHEN NEW.source = 'reuse' THEN
+                       (SELECT s.state FROM component_digitisation s
+                        WHERE s.dossier_id = NEW.dossier_id AND s.component_id = NEW.component_id AND s.state IN (2, 3)) END)),
+                 NEW.created_at
+          FROM dossiers d WHERE d.id = NEW.dossier_id;
+          INSERT OR IGNORE INTO sync_files (sha256, size, mime, created_at)
+          VALUES (NEW.compact_sha256, NEW.compact_size, 'image/png', NEW.created_at);
+        END;
+      `);
+    },
+  },
+  {
+    version: 6,
+    name: 'page orientation and skew measured at import',
+    up: (db) => {
+      // Measured once per page when it is imported (ocr/preprocess.ts makePageCopies) and
+      // applied to its display, thumbnail and compact copy; the original blob is never
+      // changed. auto_rotation: clockwise turn that makes the text upright; skew_deg: the
+      // clockwise turn that then levels the lines. NULL = imported before this version (its
+      // copies are as scanned). pages.rotation stays the clerk's own turn, on top of these.
+      db.exec(`
+        ALTER TABLE pages ADD COLUMN auto_rotation INTEGER CHECK (auto_rotation IN (0, 90, 180, 270));
+        ALTER TABLE pages ADD COLUMN skew_deg REAL;
+      `);
+    },
+  },
+  {
+    version: 7,
+    name: 'pages of the unit’s other PCs: source sync, their attach events, downloads',
+    up: (db) => {
+      // Pages attached at another PC of the unit, pulled from the hub (sync/apply.ts →
+      // pages/fromSync.ts; PROTOCOL.md §5–6):
+      // - pages.source gains 'sync'. SQLite cannot alter a CHECK, so the table is made again
+      //   from its own current definition with that one constraint widened (columns added by
+      //   earlier migrations come along), rows copied with their ids, indexes and other
+      //   triggers remade. The child rows (ocr_jobs, page_text, reused_from_page_id) keep
+      //   their ids: foreign keys are deferred for the swap and checked at commit.
+      // - pages.remote_event_id: the other PC's dossier.file_attached event a 'sync' row stands for.
+      // - sync_downloads: compact copies to fetch from the hub, by SHA-256 (several rows may share one).
+      // - pages_sync_outbox as before, but not for 'sync' rows (their event is the other PC's).
+      const oldCheck = "CHECK (source IN ('scanner', 'folder', 'file', 'camera', 'reuse'))";
+      const table = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'pages'").pluck().get() as string;
+      const outboxTrigger = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'pages_sync_outbox'").pluck().get() as string;
+      const triggerHead = /AFTER INSERT ON pages\s+BEGIN/;
+      if (!table.includes(oldCheck) || !triggerHead.test(outboxTrigger)) throw new Error('migration 7: unexpected pages schema');
+      const others = db
+        .prepare("SELECT sql FROM sqlite_master WHERE tbl_name = 'pages' AND type IN ('index', 'trigger') AND sql IS NOT NULL AND name <> 'pages_sync_outbox'")
+        .pluck()
+        .all() as string[];
+      const seq = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'pages'").pluck().get() as number | undefined;
+      db.pragma('defer_foreign_keys = ON');
+      db.exec('CREATE TEMP TABLE pages_v7 AS SELECT * FROM pages; DROP TABLE pages;');
+      db.exec(table.replace(oldCheck, "CHECK (source IN ('scanner', 'folder', 'file', 'camera', 'reuse', 'sync'))"));
+      db.exec('INSERT INTO pages SELECT * FROM temp.pages_v7; DROP TABLE temp.pages_v7;');
+      if (seq !== undefined) db.prepare("UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'pages'").run(seq);
+      for (const sql of others) db.exec(sql);
+      db.exec(`
+        ALTER TABLE pages ADD COLUMN remote_event_id TEXT;
+        CREATE UNIQUE INDEX pages_remote_event ON pages(remote_event_id) WHERE remote_event_id IS NOT NULL;
+
+        CREATE TABLE sync_downloads (
+          sha256     TEXT PRIMARY KEY,
+          size       INTEGER NOT NULL,
+          mime       TEXT NOT NULL,
+          state      TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'done', 'failed')),
+          attempts   INTEGER NOT NULL DEFAULT 0,
+          last_error TEXT,                                -- Vietnamese, shown on the page until it arrives
+          created_at INTEGER NOT NULL,
+          done_at    INTEGER
+        ) WITHOUT ROWID;
+        CREATE INDEX sync_downloads_state ON sync_downloads(state);
+      `);
+      db.exec(outboxTrigger.replace(triggerHead, "AFTER INSERT ON pages WHEN NEW.source <> 'sync'\n        BEGIN"));
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

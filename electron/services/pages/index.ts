@@ -17,6 +17,7 @@ import type {
   DigitisationState,
   OcrState,
   PageImage,
+  PageImageVariant,
   PageInfo,
   PageList,
   PageRotation,
@@ -25,10 +26,12 @@ import type {
   OcrWordInfo,
 } from '../../../shared/ipc/pages';
 import { sanitiseFileName } from '../../../shared/ipc/pages';
-import { MAX_INPUT_PIXELS } from '../ocr/preprocess';
-import { PageStore } from './pageStore';
-import { prepareFile, type InputFile, type PreparedPageFile } from './inputs';
+import { makeCleanedView, MAX_INPUT_PIXELS, uprightTurnDeg } from '../ocr/preprocess';
+import { diskWriteError, PageStore, writePageBlobs, type BlobRef } from './pageStore';
+import { prepareFile, type InputFile, type PageFileMeta, type PreparedPageFile } from './inputs';
 import { PAGE_MESSAGES as M } from './messages';
+import { emit } from '../sync/outbox';
+import { attachEventOfPage } from '../sync/pageEvents';
 
 export { PageStore, realFs, type FsSeam } from './pageStore';
 export { PAGE_MESSAGES, MAX_PDF_PAGES } from './messages';
@@ -72,6 +75,8 @@ interface PageRow {
   source: PageSource;
   fileName: string;
   rotation: PageRotation;
+  autoRotation: PageRotation | null;
+  skewDeg: number | null;
   compactSha256: string;
   compactSize: number;
   thumb: string;
@@ -84,15 +89,19 @@ interface PageRow {
   ocrState: OcrState | null;
   ocrError: string | null;
   hasText: number;
+  /** A 'sync' page whose file has not arrived: the download's state and last error. */
+  downloadState: string | null;
+  downloadError: string | null;
 }
 
 const PAGE_SELECT = `SELECT p.id, p.dossier_id AS dossierId, p.component_id AS componentId, p.position, p.sha256, p.mime,
   p.byte_size AS byteSize, p.width, p.height, p.dpi, p.source, p.file_name AS fileName, p.rotation,
-  p.compact_sha256 AS compactSha256, p.compact_size AS compactSize, p.thumb, p.created_at AS createdAt,
+  p.auto_rotation AS autoRotation, p.skew_deg AS skewDeg, p.compact_sha256 AS compactSha256, p.compact_size AS compactSize, p.thumb, p.created_at AS createdAt,
   p.deleted_at AS deletedAt, p.digitised_by AS digitisedBy, p.digitised_at AS digitisedAt, p.review_state AS reviewState,
   p.reused_from_page_id AS reusedFromPageId, j.state AS ocrState, j.error AS ocrError,
-  (t.page_id IS NOT NULL) AS hasText
-  FROM pages p LEFT JOIN ocr_jobs j ON j.page_id = p.id LEFT JOIN page_text t ON t.page_id = p.id`;
+  (t.page_id IS NOT NULL) AS hasText, sd.state AS downloadState, sd.last_error AS downloadError
+  FROM pages p LEFT JOIN ocr_jobs j ON j.page_id = p.id LEFT JOIN page_text t ON t.page_id = p.id
+  LEFT JOIN sync_downloads sd ON p.source = 'sync' AND p.thumb = '' AND sd.sha256 = p.compact_sha256`;
 
 export function toPageInfo(r: PageRow): PageInfo {
   return {
@@ -109,6 +118,8 @@ export function toPageInfo(r: PageRow): PageInfo {
     source: r.source,
     fileName: r.fileName,
     rotation: r.rotation,
+    autoRotation: r.autoRotation,
+    skewDeg: r.skewDeg,
     compactSize: r.compactSize,
     createdAt: r.createdAt,
     digitisedBy: r.digitisedBy,
@@ -117,6 +128,7 @@ export function toPageInfo(r: PageRow): PageInfo {
     reusedFromPageId: r.reusedFromPageId === null ? null : String(r.reusedFromPageId),
     ocr: r.ocrState ? { state: r.ocrState, error: r.ocrError } : null,
     hasText: r.hasText === 1,
+    download: r.source === 'sync' && r.thumb === '' ? { error: r.downloadError ?? null } : null,
   };
 }
 
@@ -141,10 +153,14 @@ export function requireDossier(db: Db, dossierId: string | number): { id: number
   return d;
 }
 
+/** A page target of the dossier: one of its components, or one of its result papers (review.ts). */
 export function requireComponent(db: Db, dossierId: number, componentId: string): { name: string } {
-  const c = db.prepare('SELECT name FROM dossier_components WHERE dossier_id = ? AND component_id = ?').get(dossierId, componentId) as
-    | { name: string }
-    | undefined;
+  const c = db
+    .prepare(
+      `SELECT name FROM dossier_components WHERE dossier_id = ? AND component_id = ?
+       UNION ALL SELECT name FROM dossier_results WHERE dossier_id = ? AND result_id = ? LIMIT 1`,
+    )
+    .get(dossierId, componentId, dossierId, componentId) as { name: string } | undefined;
   if (!c) throw new AppError('not_found', M.componentNotFound(componentId));
   return c;
 }
@@ -187,40 +203,50 @@ export async function addPages(ctx: PagesContext, input: AddPagesInput): Promise
     const pages = await prepareFile({ ...img, fileName }, () => input.onProgress?.(++done, Math.max(done, input.images.length)));
     prepared.push(...pages);
   }
-  // Re-check after the awaits: the dossier must still be there.
-  requireComponent(ctx.db, dossier.id, input.componentId);
+  return storePages(ctx, input, prepared);
+}
 
-  // 2. Blobs (content-addressed; a blob that already exists is not written again).
-  const created: { hash: string; mime: string }[] = [];
-  const put = (data: Buffer, mime: string, hash: string) => {
-    const r = ctx.store.put(data, mime, hash);
-    if (r.created) created.push({ hash, mime });
-  };
-  const rollbackBlobs = () => {
-    for (const c of created) {
-      // Only blobs no committed row refers to (a concurrent import may have added the same content).
-      const used = ctx.db.prepare('SELECT 1 FROM pages WHERE sha256 = ? OR compact_sha256 = ? OR thumb = ? LIMIT 1').get(c.hash, c.hash, c.hash);
-      if (!used) ctx.store.remove(c.hash, c.mime);
-    }
-  };
+/** Where prepared pages go and who digitised them. */
+export type PageTarget = Pick<AddPagesInput, 'dossierId' | 'componentId' | 'source' | 'dpi' | 'actor'>;
+
+/**
+ * Stores prepared pages: blobs first (atomic, content-addressed), then every row in one
+ * transaction, after the last position used. A failure removes the blobs this call created:
+ * no row ever points at a missing file, no half-written file remains. The background import
+ * (importJob.ts) does the same in two halves: writePageBlobs in its worker thread, then
+ * insertPageRows here, one page at a time.
+ */
+export function storePages(ctx: PagesContext, input: PageTarget, prepared: PreparedPageFile[]): PageInfo[] {
+  // Checked at the time of writing (after the awaits of preparing): the dossier must still be there.
+  requireComponent(ctx.db, requireDossier(ctx.db, input.dossierId).id, input.componentId);
+  const created: BlobRef[] = [];
+  let files: PageFileMeta[];
   try {
-    for (const p of prepared) {
-      put(p.data, p.mime, p.sha256);
-      put(p.compact.data, p.compact.mime, p.compact.sha256);
-      put(p.thumb.data, p.thumb.mime, p.thumb.sha256);
-    }
+    files = writePageBlobs(ctx.store, prepared, created);
   } catch (e) {
-    rollbackBlobs();
-    const detail = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-    throw new AppError('unavailable', M.diskWrite(String(detail)));
+    rollbackBlobs(ctx, created);
+    throw diskWriteError(e);
   }
+  return insertPageRows(ctx, input, files, created);
+}
 
+/** Removes blobs a failed import created, unless a committed row uses them (a concurrent import may have added the same content). */
+export function rollbackBlobs(ctx: PagesContext, created: BlobRef[]): void {
+  for (const c of created) {
+    const used = ctx.db.prepare('SELECT 1 FROM pages WHERE sha256 = ? OR compact_sha256 = ? OR thumb = ? LIMIT 1').get(c.hash, c.hash, c.hash);
+    if (!used) ctx.store.remove(c.hash, c.mime);
+  }
+}
+
+/** The rows of pages whose blobs are on disk, in one transaction; if it fails, the blobs in `created` are removed. */
+export function insertPageRows(ctx: PagesContext, input: PageTarget, prepared: PageFileMeta[], created: BlobRef[]): PageInfo[] {
+  const dossier = requireDossier(ctx.db, input.dossierId);
   // 3. Rows, in one transaction.
   const now = ctx.now();
   const insertPage = ctx.db.prepare(
     `INSERT INTO pages (dossier_id, component_id, position, sha256, mime, byte_size, width, height, dpi, source, file_name,
-       rotation, compact_sha256, compact_size, thumb, created_at, digitised_by, digitised_at, review_state)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, 0)`,
+       rotation, auto_rotation, skew_deg, compact_sha256, compact_size, thumb, created_at, digitised_by, digitised_at, review_state)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
   );
   const insertJob = ctx.db.prepare(`INSERT INTO ocr_jobs (page_id, dossier_id, state, queued_at) VALUES (?, ?, 'queued', ?)`);
   const insertText = ctx.db.prepare(
@@ -240,15 +266,17 @@ export async function addPages(ctx: PagesContext, input: AddPagesInput): Promise
               pos++,
               p.sha256,
               p.mime,
-              p.data.length,
+              p.byteSize,
               p.width,
               p.height,
               input.dpi ?? p.dpi,
               input.source,
               p.fileName,
+              p.orientation?.rotationDeg ?? null,
+              p.orientation?.skewDeg ?? null,
               p.compact.sha256,
-              p.compact.data.length,
-              p.thumb.sha256,
+              p.compact.size,
+              p.thumb,
               now,
               input.actor,
               now,
@@ -265,7 +293,7 @@ export async function addPages(ctx: PagesContext, input: AddPagesInput): Promise
       })
       .immediate();
   } catch (e) {
-    rollbackBlobs();
+    rollbackBlobs(ctx, created);
     throw e;
   }
   scheduleIdleMaintenance(ctx.db);
@@ -291,7 +319,8 @@ export function listPages(ctx: PagesContext, dossierId: string, componentId?: st
   return { pages: rows.map(toPageInfo), components: componentId ? comps.filter((c) => c.componentId === componentId) : comps };
 }
 
-export function reorderPages(ctx: PagesContext, dossierId: string, componentId: string, pageIds: string[]): PageInfo[] {
+/** New page order of a component; the hub's copy follows by dossier.pages_reordered, in the same transaction. */
+export function reorderPages(ctx: PagesContext, dossierId: string, componentId: string, pageIds: string[], actor: string): PageInfo[] {
   const d = requireDossier(ctx.db, dossierId);
   requireComponent(ctx.db, d.id, componentId);
   ctx.db
@@ -303,8 +332,16 @@ export function reorderPages(ctx: PagesContext, dossierId: string, componentId: 
       const want = pageIds.map(Number);
       const same = current.length === want.length && new Set(want).size === want.length && want.every((id) => current.includes(id));
       if (!same) throw new AppError('conflict', M.reorderMismatch);
-      const upd = ctx.db.prepare('UPDATE pages SET position = ? WHERE id = ?');
-      want.forEach((id, i) => upd.run(i + 1, id));
+      // Another PC's pages keep the order that PC gives them (fromSync.ts).
+      const synced = ctx.db.prepare(`SELECT 1 FROM pages WHERE dossier_id = ? AND component_id = ? AND deleted_at IS NULL AND source = 'sync'`).get(d.id, componentId);
+      if (synced) throw new AppError('conflict', M.syncedPageLocked);
+      const upd = ctx.db.prepare('UPDATE pages SET position = ? WHERE id = ? AND position <> ?');
+      const moved = want.reduce((n, id, i) => n + upd.run(i + 1, id, i + 1).changes, 0);
+      // The attach events of the pages in their new order (a page from before sync has none).
+      const order = want.flatMap((id) => attachEventOfPage(ctx.db, pageRow(ctx.db, id)) ?? []);
+      if (moved && order.length) {
+        emit(ctx.db, { type: 'dossier.pages_reordered', stream: order[0].stream, at: ctx.now(), actor, body: { componentId, order: order.map((a) => a.eventId) } });
+      }
     })
     .immediate();
   return listPages(ctx, dossierId, componentId).pages;
@@ -316,24 +353,43 @@ export function rotatePage(ctx: PagesContext, pageId: string, rotation: PageRota
   return toPageInfo(pageRow(ctx.db, row.id));
 }
 
-/** Soft delete: the row stays (deleted_at), the blob stays (other rows may share it); OCR and search drop it. */
-export function deletePage(ctx: PagesContext, pageId: string, cancelOcr?: (pageId: number) => void): { deleted: string } {
+/**
+ * Soft delete: the row stays (deleted_at), the blob stays (other rows may share it); OCR and
+ * search drop it. A page that went to the hub is withdrawn there by dossier.file_removed,
+ * written in the same transaction (sync/pageEvents.ts finds the attach event it names).
+ */
+export function deletePage(ctx: PagesContext, pageId: string, actor: string, cancelOcr?: (pageId: number) => void): { deleted: string } {
   const row = pageRow(ctx.db, pageId);
+  if (row.source === 'sync') throw new AppError('conflict', M.syncedPageLocked);
   const now = ctx.now();
   ctx.db
     .transaction(() => {
-      ctx.db.prepare('UPDATE pages SET deleted_at = ? WHERE id = ?').run(now, row.id);
-      ctx.db.prepare(`UPDATE ocr_jobs SET state = 'cancelled', finished_at = ? WHERE page_id = ? AND state IN ('queued', 'running')`).run(now, row.id);
-      ctx.db.prepare('DELETE FROM page_fts WHERE rowid = ?').run(row.id);
-      const left = ctx.db
-        .prepare('SELECT count(*) FROM pages WHERE dossier_id = ? AND component_id = ? AND deleted_at IS NULL')
-        .pluck()
-        .get(row.dossierId, row.componentId) as number;
-      if (left === 0) setComponentState(ctx.db, row.dossierId, row.componentId, 0, now);
+      markPageDeleted(ctx.db, row, now);
+      const attached = attachEventOfPage(ctx.db, row);
+      if (attached) {
+        const { sha256, componentId, page } = attached.body;
+        emit(ctx.db, { type: 'dossier.file_removed', stream: attached.stream, at: now, actor, body: { attachedEventId: attached.eventId, sha256, componentId, page } });
+      }
     })
     .immediate();
   cancelOcr?.(row.id);
   return { deleted: String(row.id) };
+}
+
+/**
+ * The local effects of a page deletion, without its event: deletePage adds the clerk's; a
+ * removal pulled from the hub (sync/apply.ts) already is one. The OCR queue writes no result
+ * for a job that is no longer 'running', so a cancelled row is enough to stop it.
+ */
+export function markPageDeleted(db: Db, row: { id: number; dossierId: number; componentId: string }, now: number): void {
+  db.prepare('UPDATE pages SET deleted_at = ? WHERE id = ?').run(now, row.id);
+  db.prepare(`UPDATE ocr_jobs SET state = 'cancelled', finished_at = ? WHERE page_id = ? AND state IN ('queued', 'running')`).run(now, row.id);
+  db.prepare('DELETE FROM page_fts WHERE rowid = ?').run(row.id);
+  const left = db
+    .prepare('SELECT count(*) FROM pages WHERE dossier_id = ? AND component_id = ? AND deleted_at IS NULL')
+    .pluck()
+    .get(row.dossierId, row.componentId) as number;
+  if (left === 0) setComponentState(db, row.dossierId, row.componentId, 0, now);
 }
 
 export function pageText(ctx: PagesContext, pageId: string): PageText {
@@ -375,17 +431,32 @@ export function saveCorrection(ctx: PagesContext, pageId: string, text: string, 
   return pageText(ctx, pageId);
 }
 
-/** A page image: original bytes, display (upright + the page's rotation, JPEG), thumbnail or compact copy. */
-export async function pageImage(ctx: PagesContext, pageId: string, variant: 'original' | 'display' | 'thumb' | 'compact'): Promise<PageImage & { data: Buffer }> {
+/**
+ * Clockwise degrees from the original (EXIF-oriented) to the page as the clerk sees it: the
+ * turn and skew measured at import (the stored thumbnail and compact copy already carry
+ * them), then the clerk's own turn on top, so the clerk always has the last word.
+ */
+export function viewTurnDeg(row: { rotation: PageRotation; autoRotation: PageRotation | null; skewDeg: number | null }): number {
+  const auto = row.autoRotation === null ? 0 : uprightTurnDeg({ rotationDeg: row.autoRotation, skewDeg: row.skewDeg ?? 0 });
+  return auto + row.rotation;
+}
+
+/**
+ * A page image: original bytes; display (upright, levelled, the clerk's turn; JPEG unless the
+ * original can go as it is); cleaned (the same with seals and pen faded and the lighting
+ * flattened, 200 dpi grey JPEG); thumbnail or compact copy (with the clerk's turn).
+ */
+export async function pageImage(ctx: PagesContext, pageId: string, variant: PageImageVariant): Promise<PageImage & { data: Buffer }> {
   const row = pageRow(ctx.db, pageId);
+  if (row.source === 'sync' && row.thumb === '') throw new AppError('unavailable', M.syncedNotDownloaded);
   const data = await pageImageBuffer(ctx, row, variant);
   return { ...data, dataBase64: data.data.toString('base64') };
 }
 
 export async function pageImageBuffer(
   ctx: PagesContext,
-  row: { sha256: string; mime: string; compactSha256: string; thumb: string; rotation: PageRotation },
-  variant: 'original' | 'display' | 'thumb' | 'compact',
+  row: { sha256: string; mime: string; compactSha256: string; thumb: string; rotation: PageRotation; autoRotation: PageRotation | null; skewDeg: number | null },
+  variant: PageImageVariant,
 ): Promise<{ mime: string; data: Buffer }> {
   const rotate = async (buf: Buffer, mime: string, quality = 85) => {
     if (row.rotation === 0 && (mime === 'image/jpeg' || mime === 'image/png')) return { mime, data: buf };
@@ -399,14 +470,19 @@ export async function pageImageBuffer(
       return rotate(ctx.store.read(row.thumb, 'image/jpeg'), 'image/jpeg', 70);
     case 'compact':
       return rotate(ctx.store.read(row.compactSha256, 'image/png'), 'image/png');
+    case 'cleaned': {
+      const { mime, data } = await makeCleanedView(ctx.store.read(row.sha256, row.mime), viewTurnDeg(row));
+      return { mime, data };
+    }
     case 'display': {
       const orig = ctx.store.read(row.sha256, row.mime);
-      if (row.rotation === 0 && row.mime === 'image/jpeg') {
+      const turn = viewTurnDeg(row);
+      if (turn === 0 && row.mime === 'image/jpeg') {
         const meta = await sharp(orig).metadata();
         if ((meta.orientation ?? 1) === 1) return { mime: row.mime, data: orig };
       }
-      if (row.rotation === 0 && row.mime === 'image/png') return { mime: row.mime, data: orig };
-      const s = sharp(orig, { limitInputPixels: MAX_INPUT_PIXELS }).autoOrient().rotate(row.rotation);
+      if (turn === 0 && row.mime === 'image/png') return { mime: row.mime, data: orig };
+      const s = sharp(orig, { limitInputPixels: MAX_INPUT_PIXELS }).autoOrient().flatten({ background: '#ffffff' }).rotate(turn, { background: '#ffffff' });
       return { mime: 'image/jpeg', data: await s.jpeg({ quality: 85 }).toBuffer() };
     }
   }

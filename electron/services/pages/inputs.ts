@@ -9,10 +9,16 @@
 // - PDF: each page is rasterised with pdfjs (legacy build) on @napi-rs/canvas; a page
 //   with a text layer (a PDF made by software) keeps its own text and is not OCRed
 //   (rasterised at 200 dpi), an image-only page is rasterised at 300 dpi and OCRed.
+//
+// openFile() does the file-level checks and counts the pages; page(n) then makes one page
+// at a time (a 150-page PDF is never held in memory at once). Rasterising a 300 dpi page
+// blocks its thread for ~0.6–1 s (pdfjs draws synchronously), so background imports run
+// this in a worker thread (import-worker.ts). A page that cannot be read fails as
+// PageFailure, naming the page.
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import sharp from 'sharp';
-import { checkInput, makeCompactCopy, MAX_INPUT_PIXELS, sniffFormat, estimateDpi } from '../ocr/preprocess';
+import { checkInput, makePageCopies, MAX_INPUT_PIXELS, sniffFormat, estimateDpi, type PageOrientation } from '../ocr/preprocess';
 import { OcrInputError } from '../ocr/errors';
 import { AppError } from '../errors';
 import { MAX_PAGE_FILE_BYTES } from '../../../shared/ipc/pages';
@@ -42,12 +48,22 @@ export interface PreparedPageFile {
   fileName: string;
   compact: { data: Buffer; sha256: string; mime: string };
   thumb: { data: Buffer; sha256: string; mime: string };
+  /** Turn and skew measured on the page, already applied to `compact` and `thumb` (null: not
+   *  measured, a PDF page with its own text layer is upright as made). */
+  orientation: PageOrientation | null;
   /** Text from a PDF text layer (no OCR needed). */
   pdfText?: { text: string; words: PdfWord[] };
 }
 
+/** A page whose blobs are stored: what its rows need (pages/index.ts insertPageRows). */
+export type PageFileMeta = Omit<PreparedPageFile, 'data' | 'compact' | 'thumb'> & {
+  byteSize: number;
+  compact: { sha256: string; size: number };
+  /** sha256 of the thumbnail (JPEG). */
+  thumb: string;
+};
+
 const MIME: Record<string, string> = { jpeg: 'image/jpeg', png: 'image/png', tiff: 'image/tiff', webp: 'image/webp' };
-export const THUMB_WIDTH = 200;
 
 function isPdf(b: Buffer): boolean {
   // '%PDF-' within the first 1 KB (some producers put junk before it).
@@ -72,16 +88,6 @@ function inputError(e: unknown, name: string): AppError {
   return new AppError('invalid', M.corrupt(name));
 }
 
-/** Thumbnail: fully decodes the page (a truncated file fails here), EXIF-oriented, 200 px wide JPEG. */
-async function thumbnail(data: Buffer): Promise<Buffer> {
-  return sharp(data, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'truncated' })
-    .autoOrient()
-    .resize({ width: THUMB_WIDTH, withoutEnlargement: true })
-    .flatten({ background: '#ffffff' })
-    .jpeg({ quality: 70 })
-    .toBuffer();
-}
-
 async function finishPage(
   data: Buffer,
   mime: string,
@@ -90,7 +96,8 @@ async function finishPage(
   pdfText?: PreparedPageFile['pdfText'],
   dpiOverride?: number,
 ): Promise<PreparedPageFile> {
-  const [compact, thumb] = await Promise.all([makeCompactCopy(data), thumbnail(data)]);
+  // Upright, levelled compact copy and thumbnail (the thumbnail's full decode is the truncation check).
+  const { compact, thumb, orientation } = await makePageCopies(data, { orient: !pdfText });
   return {
     data,
     sha256: sha256(data),
@@ -101,19 +108,58 @@ async function finishPage(
     fileName,
     compact: { data: compact.data, sha256: sha256(compact.data), mime: compact.mime },
     thumb: { data: thumb, sha256: sha256(thumb), mime: 'image/jpeg' },
+    orientation,
     ...(pdfText ? { pdfText } : {}),
   };
 }
 
-/** Checks one file and turns it into pages. Throws AppError('invalid') with the reason in Vietnamese. */
-export async function prepareFile(file: InputFile, onPage?: (done: number, total: number) => void): Promise<PreparedPageFile[]> {
+/** A checked file whose pages are made one at a time: page(1) … page(pageCount), then close(). */
+export interface OpenedFile {
+  name: string;
+  pageCount: number;
+  page(n: number): Promise<PreparedPageFile>;
+  close(): Promise<void>;
+}
+
+/** Page n of a multi-page file could not be read (the pages before it were fine). */
+export class PageFailure extends AppError {
+  constructor(
+    readonly fileName: string,
+    readonly pageNumber: number,
+    readonly pageCount: number,
+    reason: string,
+  ) {
+    super('invalid', M.pageBroken(fileName, pageNumber, pageCount, reason));
+  }
+}
+
+/** Runs one step of making page n; any failure becomes a PageFailure with `reason`. */
+async function pageStep<T>(name: string, n: number, count: number, reason: string, fn: () => Promise<T> | T): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof PageFailure) throw e;
+    throw new PageFailure(name, n, count, reason);
+  }
+}
+
+/** The checks that need no decoding (size, real format): what a caller can refuse at once. */
+export function checkFileQuick(file: InputFile): 'pdf' | 'image' {
   const name = file.fileName ?? '';
   const data = file.data;
   if (!data || data.length === 0) throw new AppError('invalid', M.empty(name));
   if (data.length > MAX_PAGE_FILE_BYTES) throw new AppError('invalid', M.tooBig(name, MAX_PAGE_FILE_BYTES / 1024 / 1024));
-  if (isPdf(data)) return preparePdf(data, name, onPage);
-  const format = sniffFormat(data);
-  if (!format) throw new AppError('invalid', M.notImage(name));
+  if (isPdf(data)) return 'pdf';
+  if (!sniffFormat(data)) throw new AppError('invalid', M.notImage(name));
+  return 'image';
+}
+
+/** Checks a file (format, pixel limits, page count, encryption) and counts its pages; nothing is decoded yet. */
+export async function openFile(file: InputFile): Promise<OpenedFile> {
+  const name = file.fileName ?? '';
+  const data = file.data;
+  if (checkFileQuick(file) === 'pdf') return openPdf(data, name);
+  const format = sniffFormat(data)!;
   try {
     // Header only: dimensions and pixel limit before any decode (a decompression bomb is
     // refused here, without allocating its pixels).
@@ -122,26 +168,37 @@ export async function prepareFile(file: InputFile, onPage?: (done: number, total
       throw new AppError('invalid', M.tooManyPixels(name, head.width ?? 0, head.height ?? 0, Math.round(MAX_INPUT_PIXELS / 1e6)));
     }
     const checked = await checkInput(data);
-    if (format === 'tiff') {
-      const meta = await sharp(data, { limitInputPixels: false }).metadata();
-      const n = meta.pages ?? 1;
-      if (n > MAX_TIFF_PAGES) throw new AppError('invalid', M.tiffTooManyPages(name, n, MAX_TIFF_PAGES));
-      if (n > 1) {
-        const out: PreparedPageFile[] = [];
-        for (let i = 0; i < n; i++) {
-          const png = await sharp(data, { page: i, limitInputPixels: MAX_INPUT_PIXELS, failOn: 'truncated' }).png({ compressionLevel: 6 }).toBuffer();
-          const pm = await checkInput(png);
-          out.push(await finishPage(png, 'image/png', { ...pm, density: meta.density }, pageName(name, i + 1, 'png')));
-          onPage?.(i + 1, n);
-        }
-        return out;
-      }
+    const n = format === 'tiff' ? (head.pages ?? 1) : 1;
+    if (n > MAX_TIFF_PAGES) throw new AppError('invalid', M.tiffTooManyPages(name, n, MAX_TIFF_PAGES));
+    const close = async () => undefined;
+    if (n === 1) {
+      return { name, pageCount: 1, close, page: () => finishPage(data, MIME[format], checked, name).catch((e) => Promise.reject(inputError(e, name))) };
     }
-    const page = await finishPage(data, MIME[format], checked, name);
-    onPage?.(1, 1);
-    return [page];
+    // Multi-page TIFF: each page extracted losslessly as PNG.
+    const page = (i: number) =>
+      pageStep(name, i, n, M.reasonImage, async () => {
+        const png = await sharp(data, { page: i - 1, limitInputPixels: MAX_INPUT_PIXELS, failOn: 'truncated' }).png({ compressionLevel: 6 }).toBuffer();
+        const pm = await checkInput(png);
+        return finishPage(png, 'image/png', { ...pm, density: head.density }, pageName(name, i, 'png'));
+      });
+    return { name, pageCount: n, close, page };
   } catch (e) {
     throw inputError(e, name);
+  }
+}
+
+/** Checks one file and turns it into pages (all in memory). Throws AppError('invalid') with the reason in Vietnamese. */
+export async function prepareFile(file: InputFile, onPage?: (done: number, total: number) => void): Promise<PreparedPageFile[]> {
+  const opened = await openFile(file);
+  try {
+    const out: PreparedPageFile[] = [];
+    for (let i = 1; i <= opened.pageCount; i++) {
+      out.push(await opened.page(i));
+      onPage?.(i, opened.pageCount);
+    }
+    return out;
+  } finally {
+    await opened.close();
   }
 }
 
@@ -173,7 +230,7 @@ interface PdfCanvas {
 /** Minimum non-space characters for a PDF page's text layer to be used instead of OCR. */
 const MIN_TEXT_CHARS = 20;
 
-async function preparePdf(data: Buffer, name: string, onPage?: (done: number, total: number) => void): Promise<PreparedPageFile[]> {
+async function openPdf(data: Buffer, name: string): Promise<OpenedFile> {
   if (looksEncrypted(data)) throw new AppError('invalid', M.pdfEncrypted(name));
   const pdfjs = await loadPdfJs();
   const pdfjsDir = path.dirname(require.resolve('pdfjs-dist/package.json'));
@@ -188,82 +245,95 @@ async function preparePdf(data: Buffer, name: string, onPage?: (done: number, to
       cMapUrl: path.join(pdfjsDir, 'cmaps') + path.sep,
       cMapPacked: true,
       verbosity: 0,
+      // A damaged page (unreadable content stream, an image object that is not an image)
+      // fails with its page number instead of being stored blank or half-drawn.
+      stopAtErrors: true,
     }).promise;
   } catch (e) {
     if ((e as Error)?.name === 'PasswordException') throw new AppError('invalid', M.pdfEncrypted(name));
     throw new AppError('invalid', M.pdfBroken(name));
   }
-  try {
-    const n = doc.numPages;
-    if (n === 0) throw new AppError('invalid', M.pdfEmpty(name));
-    if (n > MAX_PDF_PAGES) throw new AppError('invalid', M.pdfTooManyPages(name, n, MAX_PDF_PAGES));
-    // pdfjs's own canvas factory: in Node it wraps the @napi-rs/canvas build pdfjs was made
-    // with (its Path2D polyfill must come from the same build as the canvas it draws on).
-    const factory = (doc as unknown as { canvasFactory: { create(w: number, h: number): { canvas: PdfCanvas; context: unknown }; destroy(c: unknown): void } })
-      .canvasFactory;
-    const out: PreparedPageFile[] = [];
-    for (let i = 1; i <= n; i++) {
-      const page = await doc.getPage(i);
-      const content = await page.getTextContent();
-      const items = content.items.filter((it): it is Extract<typeof it, { str: string }> => 'str' in it);
-      const chars = items.reduce((k, it) => k + it.str.replace(/\s+/g, '').length, 0);
-      const hasText = chars >= MIN_TEXT_CHARS;
-      const dpi = hasText ? 200 : 300;
-      const viewport = page.getViewport({ scale: dpi / 72 });
-      const w = Math.ceil(viewport.width);
-      const h = Math.ceil(viewport.height);
-      if (w * h > MAX_INPUT_PIXELS) throw new AppError('invalid', M.tooManyPixels(name, w, h, Math.round(MAX_INPUT_PIXELS / 1e6)));
+  const n = doc.numPages;
+  if (n === 0 || n > MAX_PDF_PAGES) {
+    await doc.destroy();
+    throw new AppError('invalid', n === 0 ? M.pdfEmpty(name) : M.pdfTooManyPages(name, n, MAX_PDF_PAGES));
+  }
+  // pdfjs's own canvas factory: in Node it wraps the @napi-rs/canvas build pdfjs was made
+  // with (its Path2D polyfill must come from the same build as the canvas it draws on).
+  const factory = (doc as unknown as { canvasFactory: { create(w: number, h: number): { canvas: PdfCanvas; context: unknown }; destroy(c: unknown): void } })
+    .canvasFactory;
+  const page = async (i: number): Promise<PreparedPageFile> => {
+    const step = <T,>(reason: string, fn: () => Promise<T> | T) => pageStep(name, i, n, reason, fn);
+    const page = await step(M.reasonStructure, () => doc.getPage(i));
+    const content = await step(M.reasonContent, () => page.getTextContent());
+    const items = content.items.filter((it): it is Extract<typeof it, { str: string }> => 'str' in it);
+    const chars = items.reduce((k, it) => k + it.str.replace(/\s+/g, '').length, 0);
+    const hasText = chars >= MIN_TEXT_CHARS;
+    const dpi = hasText ? 200 : 300;
+    const viewport = page.getViewport({ scale: dpi / 72 });
+    const w = Math.ceil(viewport.width);
+    const h = Math.ceil(viewport.height);
+    if (!(w >= 1 && h >= 1)) throw new PageFailure(name, i, n, M.reasonStructure);
+    if (w * h > MAX_INPUT_PIXELS) throw new PageFailure(name, i, n, M.reasonSize(w, h, Math.round(MAX_INPUT_PIXELS / 1e6)));
+    const raw = await step(M.reasonContent, async () => {
       const cc = factory.create(w, h);
-      const ctx = cc.context as CanvasRenderingContext2D;
-      ctx.fillStyle = '#ffffff';
-      ctx.fillRect(0, 0, w, h);
-      await page.render({ canvas: cc.canvas as unknown as HTMLCanvasElement, canvasContext: ctx, viewport }).promise;
-      // data() is a view of the canvas's native memory: copy it before the canvas is freed.
-      const raw = Buffer.from(cc.canvas.data());
-      factory.destroy(cc);
-      const png = await sharp(raw, { raw: { width: w, height: h, channels: 4 } })
+      try {
+        // The DOM types pdfjs names (not in the Node-only builds that also compile this file).
+        type Render = Parameters<typeof page.render>[0];
+        const ctx = cc.context as NonNullable<Render['canvasContext']>;
+        ctx.fillStyle = '#ffffff';
+        ctx.fillRect(0, 0, w, h);
+        await page.render({ canvas: cc.canvas as unknown as Render['canvas'], canvasContext: ctx, viewport }).promise;
+        // data() is a view of the canvas's native memory: copy it before the canvas is freed.
+        return Buffer.from(cc.canvas.data());
+      } finally {
+        factory.destroy(cc);
+      }
+    });
+    const png = await step(M.reasonImage, () =>
+      sharp(raw, { raw: { width: w, height: h, channels: 4 } })
         .removeAlpha()
         .greyscale()
         .png({ compressionLevel: 6 })
-        .toBuffer();
-      let pdfText: PreparedPageFile['pdfText'];
-      if (hasText) {
-        const words: PdfWord[] = [];
-        const lines: string[] = [];
-        let line = '';
-        for (const it of items) {
-          if (it.str.trim()) {
-            // Item box in page pixels: transform = [a b c d e f] in PDF points, y up.
-            const [x0, yBase] = viewport.convertToViewportPoint(it.transform[4], it.transform[5]);
-            const fontH = Math.hypot(it.transform[2], it.transform[3]) * (dpi / 72);
-            const itemW = it.width * (dpi / 72);
-            const len = [...it.str].length || 1;
-            let pos = 0;
-            for (const part of it.str.split(/(\s+)/)) {
-              const plen = [...part].length;
-              if (part.trim()) {
-                const a = x0 + (itemW * pos) / len;
-                const b = x0 + (itemW * (pos + plen)) / len;
-                words.push({ text: part.normalize('NFC'), confidence: 100, bbox: { x0: a, y0: yBase - fontH * 0.85, x1: b, y1: yBase + fontH * 0.2 } });
-              }
-              pos += plen;
-            }
-          }
-          line += it.str;
-          if (it.hasEOL) {
-            lines.push(line);
-            line = '';
-          }
+        .toBuffer(),
+    );
+    const pdfText = hasText ? textLayer(items, viewport, dpi) : undefined;
+    page.cleanup();
+    return step(M.reasonImage, () => finishPage(png, 'image/png', { width: w, height: h }, pageName(name, i, 'png'), pdfText, dpi));
+  };
+  return { name, pageCount: n, page, close: () => doc.destroy() };
+}
+
+type TextItem = { str: string; transform: number[]; width: number; hasEOL: boolean };
+
+/** The page's own text and word boxes in page pixels (transform = [a b c d e f] in PDF points, y up). */
+function textLayer(items: TextItem[], viewport: { convertToViewportPoint(x: number, y: number): number[] }, dpi: number): NonNullable<PreparedPageFile['pdfText']> {
+  const words: PdfWord[] = [];
+  const lines: string[] = [];
+  let line = '';
+  for (const it of items) {
+    if (it.str.trim()) {
+      const [x0, yBase] = viewport.convertToViewportPoint(it.transform[4], it.transform[5]);
+      const fontH = Math.hypot(it.transform[2], it.transform[3]) * (dpi / 72);
+      const itemW = it.width * (dpi / 72);
+      const len = [...it.str].length || 1;
+      let pos = 0;
+      for (const part of it.str.split(/(\s+)/)) {
+        const plen = [...part].length;
+        if (part.trim()) {
+          const a = x0 + (itemW * pos) / len;
+          const b = x0 + (itemW * (pos + plen)) / len;
+          words.push({ text: part.normalize('NFC'), confidence: 100, bbox: { x0: a, y0: yBase - fontH * 0.85, x1: b, y1: yBase + fontH * 0.2 } });
         }
-        if (line) lines.push(line);
-        pdfText = { text: lines.join('\n').normalize('NFC').trim(), words };
+        pos += plen;
       }
-      page.cleanup();
-      out.push(await finishPage(png, 'image/png', { width: w, height: h }, pageName(name, i, 'png'), pdfText, dpi));
-      onPage?.(i, n);
     }
-    return out;
-  } finally {
-    await doc.destroy();
+    line += it.str;
+    if (it.hasEOL) {
+      lines.push(line);
+      line = '';
+    }
   }
+  if (line) lines.push(line);
+  return { text: lines.join('\n').normalize('NFC').trim(), words };
 }

@@ -137,14 +137,24 @@ export class OcrQueue {
 
   private async run(job: Running): Promise<void> {
     const page = this.db
-      .prepare('SELECT sha256, mime, width, height, deleted_at AS deletedAt FROM pages WHERE id = ?')
-      .get(job.pageId) as { sha256: string; mime: string; width: number; height: number; deletedAt: number | null } | undefined;
+      .prepare(
+        // The page's quarter turn as the clerk sees it (measured at import, then the clerk's own
+        // on top): the engine reads it that way round instead of detecting it again, so the
+        // clerk's correction of a wrong guess also corrects the OCR. Unknown for a page from
+        // before the measurement that the clerk never turned: the engine detects it.
+        `SELECT sha256, mime, width, height, deleted_at AS deletedAt,
+           CASE WHEN auto_rotation IS NULL AND rotation = 0 THEN NULL ELSE (coalesce(auto_rotation, 0) + rotation) % 360 END AS knownRotation
+         FROM pages WHERE id = ?`,
+      )
+      .get(job.pageId) as
+      | { sha256: string; mime: string; width: number; height: number; deletedAt: number | null; knownRotation: 0 | 90 | 180 | 270 | null }
+      | undefined;
     try {
       if (!page || page.deletedAt !== null) throw new OcrCancelledError();
       const data = this.opts.store.read(page.sha256, page.mime);
       const engine = await this.getEngine();
       const t0 = Date.now();
-      const r = await engine.recognize(data, { signal: job.abort.signal });
+      const r = await engine.recognize(data, { signal: job.abort.signal, preprocess: { knownRotationDeg: page.knownRotation } });
       const ms = Date.now() - t0;
       this.stats.pagesDone++;
       this.stats.totalMs += ms;

@@ -10,6 +10,9 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { AppError } from '../errors';
+import type { PageFileMeta, PreparedPageFile } from './inputs';
+import { PAGE_MESSAGES as M } from './messages';
 
 export interface FsSeam {
   openSync: typeof fs.openSync;
@@ -145,6 +148,27 @@ export class PageStore {
     }
     return n;
   }
+}
+
+export type BlobRef = { hash: string; mime: string };
+
+/** Writes the pages' blobs (a blob that already exists is not written again); each new one is added to `created`. */
+export function writePageBlobs(store: PageStore, prepared: PreparedPageFile[], created: BlobRef[]): PageFileMeta[] {
+  const put = (data: Buffer, mime: string, hash: string) => {
+    if (store.put(data, mime, hash).created) created.push({ hash, mime });
+  };
+  return prepared.map((p) => {
+    put(p.data, p.mime, p.sha256);
+    put(p.compact.data, p.compact.mime, p.compact.sha256);
+    put(p.thumb.data, p.thumb.mime, p.thumb.sha256);
+    const { data, compact, thumb, ...meta } = p;
+    return { ...meta, byteSize: data.length, compact: { sha256: compact.sha256, size: compact.data.length }, thumb: thumb.sha256 };
+  });
+}
+
+export function diskWriteError(e: unknown): AppError {
+  const detail = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+  return new AppError('unavailable', M.diskWrite(String(detail)));
 }
 
 /** fsync a folder so the rename itself is durable (no-op where folders cannot be opened, e.g. Windows). */

@@ -1,29 +1,36 @@
 // Reuse of digitised papers (DOMAIN.md §5: a citizen never hands in the same paper twice).
-// candidates: the earlier digitised components of a citizen (by ID number). attach: new
-// page rows in the new dossier's component pointing at the SAME content hashes (no copy
-// of any file), with the source page's text, the component state set to 2 (tái sử dụng)
-// and a 'reused' event in the dossier's timeline naming the source dossier code.
-import type { Db } from '../db/database';
+// candidates: the earlier APPROVED digitised documents of a citizen (by ID number): the
+// components of their earlier dossiers and the results those dossiers produced ("Kết quả
+// của hồ sơ …"). attach: new page rows in the new dossier's component pointing at the SAME
+// content hashes (no copy of any file), with the source page's text, review state and
+// document data, the component state set to 2 (tái sử dụng) or 3 (tái sử dụng từ kết quả
+// hồ sơ khác) with the source dossier code, and a 'reused' event in the dossier's timeline.
 import { scheduleIdleMaintenance } from '../db/database';
 import { AppError } from '../errors';
 import type { PageInfo, ReuseCandidate } from '../../../shared/ipc/pages';
-import { pageRow, requireComponent, requireDossier, setComponentState, toPageInfo, type PagesContext } from './index';
+import { pageRow, requireDossier, setComponentState, toPageInfo, type PagesContext } from './index';
+import { copyDocumentData, documentTarget } from './review';
 import { indexPageText } from './search';
 import { PAGE_MESSAGES as M } from './messages';
 
 const MAX_CANDIDATES = 50;
 
 export function reuseCandidates(ctx: PagesContext, idNumber: string, excludeDossierId?: string): ReuseCandidate[] {
+  // A document is offered when every one of its own (not reused) live pages is approved.
   const rows = ctx.db
     .prepare(
       `SELECT d.id AS dossierId, d.code AS dossierCode, d.procedure_code AS procedureCode, d.procedure_name AS procedureName,
-         p.component_id AS componentId, c.name AS componentName, min(p.digitised_at) AS digitisedAt, count(*) AS pageCount
+         p.component_id AS componentId, coalesce(c.name, r.name) AS componentName,
+         CASE WHEN r.result_id IS NULL THEN 'component' ELSE 'result' END AS kind,
+         min(p.digitised_at) AS digitisedAt, count(*) AS pageCount
        FROM dossiers d
        JOIN pages p ON p.dossier_id = d.id AND p.deleted_at IS NULL AND p.reused_from_page_id IS NULL
-       JOIN dossier_components c ON c.dossier_id = d.id AND c.component_id = p.component_id
-       WHERE d.id_number = ? AND d.id <> ?
+       LEFT JOIN dossier_components c ON c.dossier_id = d.id AND c.component_id = p.component_id
+       LEFT JOIN dossier_results r ON r.dossier_id = d.id AND r.result_id = p.component_id
+       WHERE d.id_number = ? AND d.id <> ? AND (c.component_id IS NOT NULL OR r.result_id IS NOT NULL)
        GROUP BY d.id, p.component_id
-       ORDER BY d.id DESC, min(c.position)
+       HAVING min(p.review_state) = 1 AND max(p.review_state) = 1
+       ORDER BY d.id DESC, r.result_id IS NULL, min(coalesce(c.position, 0)), p.component_id
        LIMIT ?`,
     )
     .all(idNumber, excludeDossierId ? Number(excludeDossierId) : 0, MAX_CANDIDATES) as (Omit<ReuseCandidate, 'dossierId' | 'thumbnails'> & {
@@ -50,10 +57,14 @@ export function attachReused(
   input: { dossierId: string; componentId: string; sourceDossierId: string; sourceComponentId: string; actor: string },
 ): PageInfo[] {
   const target = requireDossier(ctx.db, input.dossierId);
-  const component = requireComponent(ctx.db, target.id, input.componentId);
+  const component = documentTarget(ctx.db, target.id, input.componentId);
+  if (component?.kind !== 'component') throw new AppError('not_found', M.componentNotFound(input.componentId));
   const source = requireDossier(ctx.db, input.sourceDossierId);
   if (source.id === target.id) throw new AppError('invalid', M.reuseSameDossier);
   if (source.idNumber !== target.idNumber) throw new AppError('conflict', M.reuseOtherCitizen);
+  const sourceDoc = documentTarget(ctx.db, source.id, input.sourceComponentId);
+  if (!sourceDoc) throw new AppError('not_found', M.reuseNothing);
+  const fromResult = sourceDoc.kind === 'result';
   const now = ctx.now();
   const ids = ctx.db
     .transaction(() => {
@@ -63,6 +74,7 @@ export function attachReused(
         )
         .all(source.id, input.sourceComponentId) as Record<string, unknown>[];
       if (!pages.length) throw new AppError('not_found', M.reuseNothing);
+      if (pages.some((p) => p.review_state !== 1)) throw new AppError('conflict', M.reuseNotApproved);
       const already = new Set(
         ctx.db
           .prepare('SELECT reused_from_page_id FROM pages WHERE dossier_id = ? AND component_id = ? AND deleted_at IS NULL AND reused_from_page_id IS NOT NULL')
@@ -76,35 +88,40 @@ export function attachReused(
           .get(target.id, input.componentId) as number) + 1;
       const insert = ctx.db.prepare(
         `INSERT INTO pages (dossier_id, component_id, position, sha256, mime, byte_size, width, height, dpi, source, file_name,
-           rotation, compact_sha256, compact_size, thumb, created_at, digitised_by, digitised_at, review_state, reused_from_page_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'reuse', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           rotation, auto_rotation, skew_deg, compact_sha256, compact_size, thumb, created_at, digitised_by, digitised_at, review_state, reused_from_page_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'reuse', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       const copyText = ctx.db.prepare(
         `INSERT INTO page_text (page_id, source, text, confidence, words, corrected_text, corrected_by, corrected_at, recognised_at)
          SELECT ?, source, text, confidence, words, corrected_text, corrected_by, corrected_at, recognised_at FROM page_text WHERE page_id = ?`,
       );
+      // The page chain always points at the first digitisation.
+      const originOf = (p: Record<string, unknown>) => (p.reused_from_page_id as number | null) ?? (p.id as number);
+      const todo = pages.filter((p) => !already.has(originOf(p)));
+      if (!todo.length) return [];
+      // Before the inserts: the sync trigger (migration 5) puts this state in each page's event.
+      setComponentState(ctx.db, target.id, input.componentId, fromResult ? 3 : 2, now, source.code);
       const out: number[] = [];
-      for (const p of pages) {
-        // The page chain always points at the first digitisation.
-        const origin = (p.reused_from_page_id as number | null) ?? (p.id as number);
-        if (already.has(origin)) continue;
+      for (const p of todo) {
+        const origin = originOf(p);
         const id = Number(
           insert.run(
             target.id, input.componentId, pos++, p.sha256, p.mime, p.byte_size, p.width, p.height, p.dpi, p.file_name,
-            p.rotation, p.compact_sha256, p.compact_size, p.thumb, now, p.digitised_by, p.digitised_at, p.review_state, origin,
+            p.rotation, p.auto_rotation, p.skew_deg, p.compact_sha256, p.compact_size, p.thumb, now, p.digitised_by, p.digitised_at, p.review_state, origin,
           ).lastInsertRowid,
         );
         copyText.run(id, p.id);
         indexPageText(ctx.db, id);
         out.push(id);
       }
-      if (out.length) {
-        setComponentState(ctx.db, target.id, input.componentId, 2, now, source.code);
-        const seq = (ctx.db.prepare('SELECT coalesce(max(seq), 0) FROM dossier_events WHERE dossier_id = ?').pluck().get(target.id) as number) + 1;
-        ctx.db
-          .prepare(`INSERT INTO dossier_events (dossier_id, seq, type, from_status, to_status, actor, at, note) VALUES (?, ?, 'reused', NULL, NULL, ?, ?, ?)`)
-          .run(target.id, seq, input.actor, now, `Tái sử dụng ${out.length} trang "${component.name}" đã số hoá từ hồ sơ ${source.code}`);
-      }
+      copyDocumentData(ctx.db, { dossierId: source.id, componentId: input.sourceComponentId }, { dossierId: target.id, componentId: input.componentId }, now);
+      const seq = (ctx.db.prepare('SELECT coalesce(max(seq), 0) FROM dossier_events WHERE dossier_id = ?').pluck().get(target.id) as number) + 1;
+      const note = fromResult
+        ? `Tái sử dụng kết quả của hồ sơ ${source.code} ("${sourceDoc.name}", ${out.length} trang) cho "${component.name}"`
+        : `Tái sử dụng ${out.length} trang "${component.name}" đã số hoá từ hồ sơ ${source.code}`;
+      ctx.db
+        .prepare(`INSERT INTO dossier_events (dossier_id, seq, type, from_status, to_status, actor, at, note) VALUES (?, ?, 'reused', NULL, NULL, ?, ?, ?)`)
+        .run(target.id, seq, input.actor, now, note);
       return out;
     })
     .immediate();

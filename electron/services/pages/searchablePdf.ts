@@ -42,16 +42,21 @@ export async function exportSearchablePdf(ctx: PagesContext, input: { dossierId:
   const d = requireDossier(ctx.db, input.dossierId);
   const rows = ctx.db
     .prepare(
-      `SELECT p.id, p.component_id AS componentId, p.sha256, p.mime, p.width, p.height, p.dpi, p.rotation,
+      // The page upright as the clerk sees it (the measured turn, then the clerk's), but not
+      // levelled: the word boxes are in the original's pixels and only quarter turns map exactly.
+      `SELECT p.id, p.component_id AS componentId, p.sha256, p.mime, p.width, p.height, p.dpi, (coalesce(p.auto_rotation, 0) + p.rotation) % 360 AS rotation,
          t.text, t.corrected_text AS corrected, t.words
        FROM pages p
        LEFT JOIN dossier_components c ON c.dossier_id = p.dossier_id AND c.component_id = p.component_id
        LEFT JOIN page_text t ON t.page_id = p.id
        WHERE p.dossier_id = ? AND p.deleted_at IS NULL ${input.componentId ? 'AND p.component_id = ?' : ''}
-       ORDER BY c.position, p.position, p.id`,
+       ORDER BY c.position IS NULL, c.position, p.component_id, p.position, p.id -- result papers (no component row) last
+      `,
     )
     .all(...(input.componentId ? [d.id, input.componentId] : [d.id])) as ExportRow[];
   if (!rows.length) throw new AppError('not_found', M.noPagesToExport);
+  // A page of another PC whose file is still on its way (pages/fromSync.ts).
+  if (rows.some((r) => !ctx.store.has(r.sha256, r.mime))) throw new AppError('unavailable', M.syncedNotDownloaded);
 
   const doc = new PDFDocument({ autoFirstPage: false, compress: true, info: { Title: `Hồ sơ ${d.code}`, Producer: 'Một cửa xã', Creator: 'Một cửa xã' } });
   const chunks: Buffer[] = [];

@@ -9,20 +9,29 @@
 // they hold the same events; the conflict is stored in sync_conflicts for a person to settle.
 import type { Db } from '../db/database';
 import type { DossierComponent, DossierEventType, DossierStatus } from '../../../shared/domain/types';
-import type { PullItem, SyncEvent } from '../../../shared/sync/protocol';
+import type { PullItem, SyncEvent, SyncEventOf } from '../../../shared/sync/protocol';
+import { describeFieldEdit } from '../../../shared/domain/dossierFields';
 import { deriveDossier, type Conflict, type DerivedDossier } from '../../../shared/sync/derive';
 import { canTransition, eventTypeForTransition } from '../../../shared/domain/status';
 import { validateCatalogue } from '../../../shared/data/catalogue/index';
-import { DossierWriter, type DossierRow } from '../dossiers';
+import { DossierWriter, unitCalendar, type DossierRow } from '../dossiers';
 import type { ProcedureStore } from '../procedures';
 import type { HolidayStore } from '../holidays';
+import type { SettingsStore } from '../settings';
+import { appointmentAfterPauses } from '../../../shared/domain/calendar/workingCalendar';
+import { markPageDeleted } from '../pages/index';
+import { reconcilePulledPages } from '../pages/fromSync';
+import { pageOfAttachEvent } from './pageEvents';
 import { OUTBOX_COLUMNS, toWireEvent, type OutboxRow, type WireIdentity } from './outbox';
+import { storePulledSlip } from '../guidance';
 
 export interface ApplyDeps {
   db: Db;
   now: () => number;
   procedures: ProcedureStore;
   holidays: HolidayStore;
+  /** The unit's working hours: with the holidays, the calendar supplement pauses are counted in. */
+  settings: SettingsStore;
   writer: DossierWriter;
 }
 
@@ -64,6 +73,10 @@ export function applyPulledItems(deps: ApplyDeps, id: WireIdentity, items: PullI
         let s = touched.get(e.dossierId);
         if (!s) touched.set(e.dossierId, (s = new Set()));
         s.add(eventId);
+      } else if (e.type === 'guidance.issued') {
+        // Another counter's Mẫu 02: listed and reprintable here (guidance.ts).
+        const problem = storePulledSlip(db, e);
+        if (problem) stats.problems.push(problem);
       }
     } else if (item.kind === 'catalogue') {
       try {
@@ -102,14 +115,26 @@ interface LocalRow {
 
 /**
  * Re-derives one dossier from its merged log and brings the local row in line: inserts a
- * dossier received at another counter, applies status moves, appends the new remote moves to
- * the timeline, stores the conflicts. `fresh` = remote event ids applied in this call.
+ * dossier received at another counter, applies status moves (and the supplement pauses they
+ * make to the appointment), appends the new remote moves to the timeline, marks this PC's
+ * pages withdrawn elsewhere deleted, keeps a row for each page of another PC (pages/fromSync.ts),
+ * stores the conflicts. `fresh` = remote event ids applied in this call.
  */
 export function applyStream(deps: ApplyDeps, id: WireIdentity, stream: string, fresh: Set<string>, stats: ApplyStats): void {
   const { db } = deps;
   const events = streamEvents(db, stream, id);
+  // Pages of this device withdrawn elsewhere (by the province, say): the local rows follow.
+  for (const e of events) {
+    if (e.type !== 'dossier.file_removed') continue;
+    const page = pageOfAttachEvent(db, e.body.attachedEventId);
+    if (page) markPageDeleted(db, page, deps.now());
+  }
   const { state, conflicts } = deriveDossier(events);
   if (!state) return; // moves of a dossier whose receipt has not arrived yet: applied when it does
+  // Supplement pauses move the appointment by the unit's calendar, which the pure derivation
+  // does not know: the rule of a local 5 → 4, over the whole applied history, so the date does
+  // not depend on how often or in which order the moves arrived.
+  state.appointmentAt = appointmentAfterPauses(state.appointmentAt, state.history, unitCalendar(deps.settings, deps.holidays));
   let row = db.prepare('SELECT id, code, status FROM dossiers WHERE uid = ?').get(stream) as LocalRow | undefined;
   const loser = new Set(conflicts.filter((c) => !c.resolvedBy).map((c) => c.other.eventId));
   if (!row) {
@@ -122,26 +147,65 @@ export function applyStream(deps: ApplyDeps, id: WireIdentity, stream: string, f
     const first = events.find((e) => e.type === 'dossier.received' && e.dossierId === stream && e.deviceId === state.receivedByDevice);
     let seq = 1;
     deps.writer.event(newId, 'received', null, first?.type === 'dossier.received' ? first.body.status : state.status, first?.actor ?? state.receivedBy, state.receivedAt, 'Tiếp nhận tại máy khác của đơn vị (đồng bộ từ tỉnh).', seq++);
-    for (const h of state.history) {
-      deps.writer.event(newId, timelineType(h.from, h.to), h.from, h.to, h.actor, h.at, h.note, seq++);
-    }
+    const entries: TimelineEntry[] = [
+      ...state.history.map((h) => ({ at: h.at, type: timelineType(h.from, h.to), from: h.from, to: h.to, actor: h.actor, note: h.note })),
+      ...fieldEdits(events).map((e) => editEntry(e, loser)),
+    ].sort((a, b) => a.at - b.at);
+    for (const t of entries) deps.writer.event(newId, t.type, t.from, t.to, t.actor, t.at, t.note, seq++);
     stats.dossiersAdded++;
     row = { id: newId, code: state.code, status: state.status };
   } else {
-    // The new remote moves, in the timeline (a move not applied is marked as such).
-    const moves = events
-      .filter((e): e is Extract<SyncEvent, { type: 'dossier.status_changed' }> => e.type === 'dossier.status_changed' && fresh.has(e.eventId.toLowerCase()))
-      .sort((a, b) => a.at - b.at);
-    for (const m of moves) {
-      const note = loser.has(m.eventId) ? `${m.body.note ? m.body.note + ' ' : ''}(máy khác; xung đột, chưa áp dụng)` : m.body.note || '(máy khác)';
-      deps.writer.event(row.id, timelineType(m.body.from, m.body.to), m.body.from, m.body.to, m.actor, m.at, note);
-    }
+    // The new remote moves and field edits, in the timeline (one not applied is marked as such).
+    const isFresh = (e: SyncEvent) => fresh.has(e.eventId.toLowerCase());
+    const moves = events.filter((e): e is SyncEventOf<'dossier.status_changed'> => e.type === 'dossier.status_changed' && isFresh(e));
+    const entries: TimelineEntry[] = [
+      ...moves.map((m) => ({
+        at: m.at,
+        type: timelineType(m.body.from, m.body.to),
+        from: m.body.from,
+        to: m.body.to,
+        actor: m.actor,
+        note: loser.has(m.eventId) ? `${m.body.note ? m.body.note + ' ' : ''}(máy khác; xung đột, chưa áp dụng)` : m.body.note || '(máy khác)',
+      })),
+      ...fieldEdits(events).filter(isFresh).map((e) => editEntry(e, loser)),
+    ].sort((a, b) => a.at - b.at);
+    for (const t of entries) deps.writer.event(row.id, t.type, t.from, t.to, t.actor, t.at, t.note);
     db.prepare(
       `UPDATE dossiers SET status = ?, finished_at = ?, returned_at = ?, reason = CASE WHEN ? <> '' THEN ? ELSE reason END,
          updated_at = max(updated_at, ?) WHERE id = ?`,
     ).run(state.status, state.finishedAt, state.returnedAt, state.reason, state.reason, state.updatedAt, row.id);
+    db.prepare('UPDATE dossiers SET appointment_at = ? WHERE id = ? AND appointment_at IS NOT ?').run(state.appointmentAt, row.id, state.appointmentAt);
+    // Field edits (own and pulled): the edited fields take their derived value (and search entry).
+    deps.writer.applyDerivedFields(row.id, state, new Set(fieldEdits(events).map((e) => e.body.path)));
   }
+  // Pages attached at the unit's other PCs: a row each (its file fetched after the pull,
+  // sync/download.ts), at the derived page; withdrawn ones deleted (pages/fromSync.ts).
+  const actorOf = new Map(events.map((e) => [e.eventId.toLowerCase(), e.actor]));
+  const pulledFiles = state.files.filter((f) => f.deviceId !== id.deviceId).map((f) => ({ ...f, actor: actorOf.get(f.eventId.toLowerCase()) ?? '' }));
+  reconcilePulledPages(db, row.id, pulledFiles, deps.now());
   saveConflicts(db, stream, conflicts, deps.now());
+}
+
+interface TimelineEntry {
+  at: number;
+  type: DossierEventType;
+  from: DossierStatus | null;
+  to: DossierStatus | null;
+  actor: string;
+  note: string;
+}
+
+type FieldEdit = SyncEventOf<'dossier.field_edited'>;
+
+/** In the order they were made (one device's edits of one instant: by its seq). */
+function fieldEdits(events: SyncEvent[]): FieldEdit[] {
+  return events.filter((e): e is FieldEdit => e.type === 'dossier.field_edited').sort((a, b) => a.at - b.at || a.seq - b.seq);
+}
+
+/** Another counter's correction in the timeline: 'Số điện thoại 0912… → 0987… (máy khác)'; a conflict's loser is marked. */
+function editEntry(e: FieldEdit, loser: Set<string>): TimelineEntry {
+  const where = loser.has(e.eventId) ? 'máy khác; xung đột, chưa áp dụng' : 'máy khác';
+  return { at: e.at, type: 'edited', from: null, to: null, actor: e.actor, note: `${describeFieldEdit(e.body.path, e.body.previous, e.body.value)} (${where})` };
 }
 
 export function saveConflicts(db: Db, stream: string, conflicts: Conflict[], now: number): void {

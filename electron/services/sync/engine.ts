@@ -1,7 +1,7 @@
 // The device's sync engine: sends the outbox to the province hub, uploads the compact copies
-// of scanned pages, pulls and applies the other counters' and the province's changes
-// (PROTOCOL.md; README.md beside this file). Plain Node (no Electron): the app, the CLI,
-// the tests and the bench drive the same class.
+// of scanned pages, pulls and applies the other counters' and the province's changes, then
+// downloads the other counters' pages (PROTOCOL.md; README.md beside this file). Plain Node
+// (no Electron): the app, the CLI, the tests and the bench drive the same class.
 //
 // Never loses, never duplicates:
 //  - an outbox row is 'sending' only while its request is in flight; the row goes back to
@@ -25,9 +25,10 @@ import type { ProcedureStore } from '../procedures';
 import type { HolidayStore } from '../holidays';
 import { DossierWriter } from '../dossiers';
 import { STATUS_LABELS } from '../../../shared/domain/status';
+import { FIELD_LABELS, fieldValueText } from '../../../shared/domain/dossierFields';
 import type { DossierStatus, EpochMs } from '../../../shared/domain/types';
-import type { EnrollResponse, SyncEventType } from '../../../shared/sync/protocol';
-import { checkCodeForSlot } from '../../../shared/sync/protocol';
+import type { EditableField, EnrollResponse, SyncEventType } from '../../../shared/sync/protocol';
+import { checkCodeForSlot, checkGuidanceNumberForSlot } from '../../../shared/sync/protocol';
 import type { Conflict } from '../../../shared/sync/derive';
 import {
   CLOCK_SKEW_WARNING_MS,
@@ -40,7 +41,9 @@ import {
 import { SyncClient, SyncError, checkHubUrl, nextBackoffMs, splitIntoBatches, type SyncClientOptions } from './client';
 import { readIdentity, saveIdentity, TokenStore, type DeviceIdentity } from './identity';
 import { OUTBOX_COLUMNS, UNENROLLED_SLOT, emit, toWireEvent, type OutboxRow } from './outbox';
-import { applyPulledItems, applyStream, type ApplyStats } from './apply';
+import { applyPulledItems, applyStream, type ApplyDeps, type ApplyStats } from './apply';
+import { downloadPending } from './download';
+import { PageStore, type PagesContext } from '../pages/index';
 import type { CloseFacts } from './closing';
 
 export interface SyncEngineOptions {
@@ -54,6 +57,10 @@ export interface SyncEngineOptions {
   client?: Partial<Omit<SyncClientOptions, 'hubUrl' | 'deviceToken' | 'allowInsecureHttp'>>;
   /** Parallel file uploads (keeps a slow link busy across round trips; PROTOCOL.md §5). */
   uploadConcurrency?: number;
+  /** Parallel downloads of other PCs' pages (default 2). */
+  downloadConcurrency?: number;
+  /** Where downloaded pages go and the OCR queue is told (the app's); default: the page store of dataDir. */
+  pages?: PagesContext;
   /** Automatic mode: seconds between runs while the hub is reachable. */
   periodMs?: number;
 }
@@ -73,6 +80,8 @@ const TYPE_LABELS: Record<SyncEventType, string> = {
   'dossier.status_changed': 'Chuyển trạng thái',
   'dossier.field_edited': 'Sửa thông tin hồ sơ',
   'dossier.file_attached': 'Trang số hoá',
+  'dossier.file_removed': 'Gỡ trang số hoá',
+  'dossier.pages_reordered': 'Sắp xếp lại trang số hoá',
   'dossier.conflict_resolved': 'Giải quyết xung đột',
   'guidance.issued': 'Phiếu hướng dẫn (Mẫu 02)',
 };
@@ -112,6 +121,11 @@ export class SyncEngine {
     this.tokens = new TokenStore(opts.dataDir);
     this.writer = new DossierWriter(opts.db);
     this.recoverInterrupted();
+  }
+
+  private applyDeps(): ApplyDeps {
+    const { db, now, procedures, holidays, settings } = this.opts;
+    return { db, now, procedures, holidays, settings, writer: this.writer };
   }
 
   // ---------- identity ----------
@@ -185,15 +199,20 @@ export class SyncEngine {
     return { enrolment, warning: this.slotWarning(enrolment) };
   }
 
-  /** Codes issued before enrolment that the hub will refuse (outside the slot this PC received). */
+  /** Codes and Mẫu 02 numbers issued before enrolment that the hub will refuse (outside the slot this PC received). */
   private slotWarning(id: DeviceIdentity): string | null {
     if (id.slot === UNENROLLED_SLOT) return null;
-    const rows = this.db.prepare(`SELECT body FROM outbox WHERE type = 'dossier.received' AND state <> 'acked'`).pluck().all() as string[];
-    const bad = rows.map((b) => (JSON.parse(b) as { code: string }).code).filter((c) => checkCodeForSlot(c, id.unitCode, id.slot) !== null);
-    if (!bad.length) return null;
+    const unsent = (type: SyncEventType) => (this.db.prepare(`SELECT body FROM outbox WHERE type = ? AND state <> 'acked'`).pluck().all(type) as string[]).map((b) => JSON.parse(b));
+    const bad = unsent('dossier.received').map((b: { code: string }) => b.code).filter((c) => checkCodeForSlot(c, id.unitCode, id.slot) !== null);
+    const slips = unsent('guidance.issued').filter((b) => checkGuidanceNumberForSlot(b, id.slot) !== null).map((b: { number: number }) => `${b.number}/HDHS`);
+    if (!bad.length && !slips.length) return null;
+    const issued = [
+      bad.length ? `${bad.length} mã hồ sơ trong dải 1001–1999 (ví dụ ${bad.slice(0, 3).join(', ')})` : '',
+      slips.length ? `${slips.length} phiếu hướng dẫn trong dải 10001–19999 (ví dụ ${slips.slice(0, 3).join(', ')})` : '',
+    ].filter(Boolean);
     return (
-      `Máy được cấp ô số ${id.slot} (mã hồ sơ ${id.slot}001–${id.slot}999), nhưng trước khi đăng ký máy đã cấp ${bad.length} mã hồ sơ trong dải 1001–1999 ` +
-      `(ví dụ ${bad.slice(0, 3).join(', ')}). Các mã này có thể trùng với máy khác của đơn vị và sẽ bị tỉnh từ chối; ` +
+      `Máy được cấp ô số ${id.slot} (mã hồ sơ ${id.slot}001–${id.slot}999), nhưng trước khi đăng ký máy đã cấp ${issued.join(' và ')}. ` +
+      'Các số này có thể trùng với máy khác của đơn vị và sẽ bị tỉnh từ chối; ' +
       'hãy báo quản trị hệ thống của tỉnh. Đơn vị có nhiều máy nên đăng ký mỗi máy trước khi tiếp nhận hồ sơ đầu tiên.'
     );
   }
@@ -244,6 +263,7 @@ export class SyncEngine {
       pushed: { accepted: 0, duplicates: 0, rejected: 0 },
       files: { uploaded: 0, failed: 0, bytes: 0 },
       pulled: { events: 0, dossiersAdded: 0, updates: 0 },
+      downloads: { done: 0, failed: 0, bytes: 0 },
       failed: 0,
       remaining: 0,
       error: null,
@@ -268,6 +288,7 @@ export class SyncEngine {
       this.markSynced();
       progress('pull', 'Đang nhận thay đổi từ tỉnh…');
       await this.pullAll(client, id, report);
+      await this.downloadAll(client, report, progress);
       this.recordSkew(client);
       const now = this.opts.now();
       this.db.prepare('UPDATE sync_state SET last_success_at = ?, last_error = NULL, last_error_at = NULL WHERE id = 1').run(now);
@@ -404,6 +425,20 @@ export class SyncEngine {
     if (stop) throw stop;
   }
 
+  /** The files of other PCs' pages pulled so far (sync/download.ts); OCR is told of the new pages. */
+  private async downloadAll(client: SyncClient, report: SyncRunReport, progress: (p: SyncProgress['phase'], m: string) => void): Promise<void> {
+    const pages = this.opts.pages ?? { db: this.db, dataDir: this.opts.dataDir, now: this.opts.now, store: new PageStore(this.opts.dataDir) };
+    const r = await downloadPending({
+      pages,
+      client,
+      concurrency: this.opts.downloadConcurrency,
+      isClosed: () => this.closed,
+      onFile: (done, total) => progress('files', `Đã tải về ${done}/${total} trang số hoá của máy khác.`),
+    });
+    report.downloads = { done: r.done, failed: r.failed, bytes: r.bytes };
+    pages.onQueued?.(); // pulled pages whose file was already here were queued for OCR by the pull
+  }
+
   /** A dossier is synced when the hub acknowledged all its events and verified all its files. */
   private markSynced(): void {
     if (this.closed) return;
@@ -427,7 +462,7 @@ export class SyncEngine {
       const stats: ApplyStats = { events: 0, dossiersAdded: 0, updates: 0, problems };
       this.db
         .transaction(() => {
-          applyPulledItems({ db: this.db, now: this.opts.now, procedures: this.opts.procedures, holidays: this.opts.holidays, writer: this.writer }, id, page.items, stats);
+          applyPulledItems(this.applyDeps(), id, page.items, stats);
           this.db.prepare('UPDATE sync_state SET pull_cursor = ? WHERE id = 1').run(page.cursor);
         })
         .immediate();
@@ -527,6 +562,10 @@ export class SyncEngine {
       .get() as Pick<SyncStatus, 'lastSuccessAt' | 'lastAttemptAt' | 'lastError' | 'lastErrorAt' | 'clockSkewMs'>;
     const files = { queued: 0, verified: 0, failed: 0 };
     for (const r of this.db.prepare('SELECT state, count(*) AS n FROM sync_files GROUP BY state').all() as { state: keyof typeof files; n: number }[]) files[r.state] = r.n;
+    const downloads = { waiting: 0, failed: 0 };
+    for (const r of this.db.prepare(`SELECT state, count(*) AS n FROM sync_downloads WHERE state <> 'done' GROUP BY state`).all() as { state: string; n: number }[]) {
+      downloads[r.state === 'failed' ? 'failed' : 'waiting'] += r.n;
+    }
     const rows = this.db
       .prepare(
         `SELECT o.id, o.type, o.body, o.state, o.attempts, o.last_error AS lastError, o.at, d.code AS dossierCode, d.id AS dossierId
@@ -550,6 +589,7 @@ export class SyncEngine {
       enrolled: id,
       counts: this.counts(),
       files,
+      downloads,
       items,
       running: this.running !== null,
       reachable: this.reachable,
@@ -618,7 +658,7 @@ export class SyncEngine {
         const open = (this.db.prepare('SELECT id FROM sync_conflicts WHERE stream = ? AND resolved_by IS NULL').pluck().all(c.stream) as string[]);
         emit(this.db, { type: 'dossier.conflict_resolved', stream: c.stream, at: now, actor, body: { conflictIds: open, note } });
         // Re-derive from the merged log: the local row and the conflicts follow the new events.
-        applyStream({ db: this.db, now: this.opts.now, procedures: this.opts.procedures, holidays: this.opts.holidays, writer: this.writer }, id, c.stream, new Set(), { events: 0, dossiersAdded: 0, updates: 0, problems: [] });
+        applyStream(this.applyDeps(), id, c.stream, new Set(), { events: 0, dossiersAdded: 0, updates: 0, problems: [] });
       })
       .immediate();
     return this.conflicts();
@@ -639,10 +679,12 @@ export class SyncEngine {
 function itemLabel(type: SyncEventType, body: string): string {
   const base = TYPE_LABELS[type] ?? type;
   try {
-    const b = JSON.parse(body) as { from?: DossierStatus; to?: DossierStatus; page?: number; componentId?: string; number?: number; year?: number };
+    const b = JSON.parse(body) as { from?: DossierStatus; to?: DossierStatus; page?: number; componentId?: string; number?: number; year?: number; path?: EditableField };
     if (type === 'dossier.status_changed' && b.from && b.to) return `${base}: ${STATUS_LABELS[b.from]} → ${STATUS_LABELS[b.to]}`;
-    if (type === 'dossier.file_attached') return `${base} (${b.componentId}, trang ${b.page})`;
+    if (type === 'dossier.file_attached' || type === 'dossier.file_removed') return `${base} (${b.componentId}, trang ${b.page})`;
+    if (type === 'dossier.pages_reordered') return `${base} (${b.componentId})`;
     if (type === 'guidance.issued') return `${base} số ${b.number}/${b.year}`;
+    if (type === 'dossier.field_edited' && b.path) return `${base}: ${FIELD_LABELS[b.path] ?? b.path}`;
   } catch {
     /* label only */
   }
@@ -651,5 +693,7 @@ function itemLabel(type: SyncEventType, body: string): string {
 
 function valueLabel(c: Conflict, v: unknown): string {
   if (c.kind === 'status' && typeof v === 'number') return `${v} – ${STATUS_LABELS[v as DossierStatus] ?? ''}`;
+  // A field conflict names the field: 'Số điện thoại: 0987654321'.
+  if (c.kind === 'field' && c.path) return `${FIELD_LABELS[c.path as EditableField] ?? c.path}: ${fieldValueText(c.path as EditableField, v)}`;
   return typeof v === 'string' ? v : JSON.stringify(v);
 }

@@ -1,16 +1,25 @@
 // Số hoá giấy tờ: the pages of each dossier component — thumbnails, add files (file picker
-// or drag-and-drop), reorder (↑↓ buttons, Alt+←/→ on a focused page), rotate, delete, OCR
-// state with a progress bar (ocr.status polled every 700 ms while anything is waiting; the
-// screen never waits on OCR), the side-by-side text view, and the searchable PDF export.
+// or drag-and-drop; imported in the background, each page shown as it is stored, with
+// progress and a stop button: usePageImports in capture/ComponentCapture.tsx), reorder (↑↓
+// buttons, Alt+←/→ on a focused page), rotate, delete, OCR state with a progress bar and
+// "OCR: 12/50 trang" for the dossier (ocr.status polled every 700 ms while anything is
+// waiting; the screen never waits on OCR), the side-by-side text view, and the searchable
+// PDF export. Pages scanned at another PC of the unit carry "Từ máy khác" and, until their
+// file has been downloaded, "Đang tải về…" (or "Chưa tải được: …" with the reason).
+// Each document shows its review state (Chờ duyệt / Đã duyệt / Không duyệt) as a badge that
+// opens the review form; the dossier's result papers (ResultsPanel) follow the components.
 import { useCallback, useEffect, useRef, useState, type DragEvent, type KeyboardEvent as ReactKeyboardEvent } from 'react';
+import type { ReactNode } from 'react';
 import type { DossierComponent } from '../../../shared/domain/types';
 import type { ExportedPdf, OcrPageStatus, OcrStatus, PageInfo, PageList, PageRotation } from '../../../shared/ipc/pages';
-import { DIGITISATION_LABELS, MAX_PAGE_CALL_BYTES, MAX_PAGE_FILE_BYTES } from '../../../shared/ipc/pages';
+import { DIGITISATION_LABELS, MAX_PAGE_CALL_BYTES, MAX_PAGE_FILE_BYTES, documentReviewState } from '../../../shared/ipc/pages';
 import { api } from '../api';
 import { ErrorBox } from '../components/Field';
 import { PdfView } from '../components/PdfView';
 import { useSaveStatus } from '../saveStatus';
 import { PageViewer } from './PageViewer';
+import { ImportProgress, usePageImports } from '../capture/ComponentCapture';
+import { ReviewBadge, ReviewDialog } from './ReviewForm';
 import './pages.css';
 
 const ACCEPT = '.jpg,.jpeg,.png,.tif,.tiff,.webp,.pdf,image/jpeg,image/png,image/tiff,image/webp,application/pdf';
@@ -35,7 +44,7 @@ function fileBase64(file: File): Promise<string> {
   });
 }
 
-export function PagesPanel({ dossierId, components }: { dossierId: string; components: DossierComponent[] }) {
+export function PagesPanel({ dossierId, components, results = [] }: { dossierId: string; components: DossierComponent[]; results?: DossierComponent[] }) {
   const [list, setList] = useState<PageList | null>(null);
   const [status, setStatus] = useState<OcrStatus | null>(null);
   const [thumbs, setThumbs] = useState<Record<string, string>>({});
@@ -43,6 +52,7 @@ export function PagesPanel({ dossierId, components }: { dossierId: string; compo
   const [busy, setBusy] = useState<string | null>(null);
   const [viewer, setViewer] = useState<string | null>(null);
   const [pdf, setPdf] = useState<ExportedPdf | null>(null);
+  const [review, setReview] = useState<string | null>(null);
   const { report } = useSaveStatus();
   const thumbKeys = useRef(new Map<string, string>());
 
@@ -56,6 +66,11 @@ export function PagesPanel({ dossierId, components }: { dossierId: string; compo
     const r = await api['ocr.status']({ dossierId });
     if (r.ok) setStatus(r.value);
   }, [dossierId]);
+  // Files are imported in the background: each stored page refreshes the list (and OCR state).
+  const imports = usePageImports(dossierId, () => {
+    void loadList();
+    void loadStatus();
+  });
 
   useEffect(() => {
     void loadList();
@@ -82,6 +97,7 @@ export function PagesPanel({ dossierId, components }: { dossierId: string; compo
   useEffect(() => {
     if (!list) return;
     for (const p of list.pages) {
+      if (p.download) continue; // another PC's page whose file is still on its way: no image yet
       const key = `${p.id}:${p.rotation}`;
       if (thumbKeys.current.get(p.id) === key) continue;
       thumbKeys.current.set(p.id, key);
@@ -103,14 +119,10 @@ export function PagesPanel({ dossierId, components }: { dossierId: string; compo
     report({ kind: 'saving', what: 'trang số hoá' });
     try {
       const payload = await Promise.all(files.map(async (f) => ({ name: f.name, mime: f.type || undefined, dataBase64: await fileBase64(f) })));
-      const r = await api['pages.add']({ dossierId, componentId, files: payload });
-      if (r.ok) {
-        report({ kind: 'saved', what: `${r.value.length} trang`, at: Date.now() });
-        await loadList();
-        await loadStatus();
-      } else {
-        setError(r.error.message);
-        report({ kind: 'error', what: 'trang số hoá', message: r.error.message });
+      const refused = await imports.start(componentId, payload);
+      if (refused) {
+        setError(refused);
+        report({ kind: 'error', what: 'trang số hoá', message: refused });
       }
     } finally {
       setBusy(null);
@@ -156,6 +168,7 @@ export function PagesPanel({ dossierId, components }: { dossierId: string; compo
   }
 
   const pageStatus = new Map((status?.pages ?? []).map((s) => [s.pageId, s]));
+  const ocrTotal = status ? status.counts.done + status.counts.failed + status.counts.queued + status.counts.running : 0;
   const all = list?.pages ?? [];
 
   return (
@@ -164,8 +177,8 @@ export function PagesPanel({ dossierId, components }: { dossierId: string; compo
         Số hoá giấy tờ
         <span className="badge">{all.length} trang</span>
         {waiting && (
-          <span className="small muted" data-testid="ocr-waiting">
-            Đang nhận dạng chữ: còn {(status?.counts.queued ?? 0) + (status?.counts.running ?? 0)} trang
+          <span className="small muted" data-testid="ocr-waiting" title={`Còn ${(status?.counts.queued ?? 0) + (status?.counts.running ?? 0)} trang chờ nhận dạng chữ`}>
+            OCR: {status?.counts.done ?? 0}/{ocrTotal} trang{status?.counts.failed ? `, ${status.counts.failed} trang lỗi` : ''}
           </span>
         )}
         <span className="spacer" />
@@ -190,29 +203,43 @@ export function PagesPanel({ dossierId, components }: { dossierId: string; compo
           </button>
         </div>
       )}
-      {components.map((c) => {
+      {[...components, ...results].map((c, i) => {
         const pages = all.filter((p) => p.componentId === c.componentId);
         const state = list?.components.find((x) => x.componentId === c.componentId);
+        const isResult = i >= components.length;
         return (
           <ComponentPages
             key={c.componentId}
             component={c}
             pages={pages}
-            stateLabel={state ? DIGITISATION_LABELS[state.state] : DIGITISATION_LABELS[0]}
-            stateClass={`s${state?.state ?? 0}`}
+            heading={isResult && i === components.length ? 'Kết quả giải quyết' : undefined}
+            stateLabel={isResult ? 'Giấy tờ kết quả' : state ? DIGITISATION_LABELS[state.state] : DIGITISATION_LABELS[0]}
+            stateClass={`s${isResult ? 1 : (state?.state ?? 0)}`}
             sourceCode={state?.sourceDossierCode ?? null}
             thumbs={thumbs}
             pageStatus={pageStatus}
             busy={busy === c.componentId}
+            progress={<ImportProgress job={imports.jobs[c.componentId]} onCancel={(id) => void imports.cancel(id)} onDismiss={() => imports.dismiss(c.componentId)} />}
             onAdd={(files) => void addFiles(c.componentId, files)}
             onMove={(i, d) => void move(c.componentId, pages, i, d)}
             onRotate={(p) => void rotate(p)}
             onDelete={(p) => void remove(p)}
             onOpen={(p) => setViewer(p.id)}
             onExport={() => void exportPdf(c.componentId)}
+            onReview={() => setReview(c.componentId)}
           />
         );
       })}
+      {review && (
+        <ReviewDialog
+          dossierId={dossierId}
+          componentId={review}
+          onClose={(changed) => {
+            setReview(null);
+            if (changed) void loadList();
+          }}
+        />
+      )}
       {viewer && (
         <PageViewer
           pageId={viewer}
@@ -233,23 +260,28 @@ export function PagesPanel({ dossierId, components }: { dossierId: string; compo
 function ComponentPages(props: {
   component: DossierComponent;
   pages: PageInfo[];
+  heading?: string;
   stateLabel: string;
   stateClass: string;
   sourceCode: string | null;
   thumbs: Record<string, string>;
   pageStatus: Map<string, OcrPageStatus>;
   busy: boolean;
+  /** The background import of this component's files (ImportProgress). */
+  progress?: ReactNode;
   onAdd: (files: File[]) => void;
   onMove: (index: number, delta: number) => void;
   onRotate: (p: PageInfo) => void;
   onDelete: (p: PageInfo) => void;
   onOpen: (p: PageInfo) => void;
   onExport: () => void;
+  onReview: () => void;
 }) {
   const { component: c, pages } = props;
   const [over, setOver] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState<string | null>(null);
   const inputRef = useRef<HTMLInputElement>(null);
+  const reviewState = documentReviewState(pages);
 
   function onDrop(e: DragEvent) {
     e.preventDefault();
@@ -279,12 +311,14 @@ function ComponentPages(props: {
 
   return (
     <section className="pg-comp" data-testid={`pages-component-${c.componentId}`}>
+      {props.heading && <h3 className="pg-results-head">{props.heading}</h3>}
       <div className="pg-comp-head">
         <span className="name">{c.name}</span>
         <span className={`pg-state ${props.stateClass}`} data-testid={`digitisation-state-${c.componentId}`}>
           {props.stateLabel}
           {props.sourceCode ? ` (từ hồ sơ ${props.sourceCode})` : ''}
         </span>
+        {reviewState !== null && <ReviewBadge state={reviewState} onClick={props.onReview} testId={`review-state-${c.componentId}`} />}
         <button type="button" className="btn small" disabled={!pages.length} onClick={props.onExport} data-testid={`export-pdf-${c.componentId}`}>
           Xuất PDF tìm kiếm được
         </button>
@@ -316,6 +350,7 @@ function ComponentPages(props: {
           />
         </label>
         {props.busy && <span data-testid={`pages-adding-${c.componentId}`}>Đang thêm trang…</span>}
+        {props.progress}
       </div>
       {pages.length > 0 && (
         <div className="pg-thumbs" role="list" aria-label={`Các trang của ${c.name}`}>
@@ -333,10 +368,25 @@ function ComponentPages(props: {
                 onKeyDown={(e) => onThumbKey(e, p, i)}
               >
                 <button type="button" className="pg-thumb-img" onClick={() => props.onOpen(p)} title="Xem trang và chữ nhận dạng" data-testid="page-open">
-                  {props.thumbs[p.id] ? <img src={props.thumbs[p.id]} alt={`Trang ${i + 1}`} data-testid="page-thumb-img" /> : <span className="muted">…</span>}
+                  {props.thumbs[p.id] ? (
+                    <img src={props.thumbs[p.id]} alt={`Trang ${i + 1}`} data-testid="page-thumb-img" />
+                  ) : p.download ? (
+                    <span className="muted small" data-testid="page-download">
+                      {p.download.error ? `Chưa tải được: ${p.download.error}` : 'Đang tải về…'}
+                    </span>
+                  ) : (
+                    <span className="muted">…</span>
+                  )}
                 </button>
                 <div className="row">
-                  <span>Trang {i + 1}</span>
+                  <span>
+                    Trang {i + 1}
+                    {p.source === 'sync' && (
+                      <span className="badge" data-testid="page-from-other" title="Trang do máy khác của đơn vị quét, nhận qua đồng bộ với tỉnh">
+                        Từ máy khác
+                      </span>
+                    )}
+                  </span>
                   <span>
                     <button type="button" className="btn small" disabled={i === 0} onClick={() => props.onMove(i, -1)} title="Lên trước" aria-label="Lên trước" data-testid="page-up">
                       ↑
@@ -347,7 +397,15 @@ function ComponentPages(props: {
                     <button type="button" className="btn small" onClick={() => props.onRotate(p)} title="Xoay 90°" aria-label="Xoay 90 độ" data-testid="page-rotate">
                       ⟳
                     </button>
-                    <button type="button" className="btn small" onClick={() => setConfirmDelete(p.id)} title="Xoá trang" aria-label="Xoá trang" data-testid="page-delete">
+                    <button
+                      type="button"
+                      className="btn small"
+                      disabled={p.source === 'sync'}
+                      onClick={() => setConfirmDelete(p.id)}
+                      title={p.source === 'sync' ? 'Chỉ máy đã quét mới xoá được trang này' : 'Xoá trang'}
+                      aria-label="Xoá trang"
+                      data-testid="page-delete"
+                    >
                       ✕
                     </button>
                   </span>

@@ -1,7 +1,9 @@
 // Giấy tờ đã số hoá trước đây: at intake, once the ID number is known, the citizen's
-// earlier digitised components (DOMAIN.md §5: a citizen never hands in the same paper
-// twice). Ticked ones are attached to the chosen component right after the dossier is
-// saved (reuse.attach: new page rows on the same files, state "Tái sử dụng").
+// earlier digitised and APPROVED papers (DOMAIN.md §5: a citizen never hands in the same
+// paper twice): components of earlier dossiers, and the results those dossiers produced
+// ("Kết quả của hồ sơ …"). Ticked ones are attached to the chosen component right after the
+// dossier is saved (reuse.attach: new page rows on the same files, state "Tái sử dụng", or
+// "Tái sử dụng từ kết quả hồ sơ khác" for a result).
 import { useEffect, useState } from 'react';
 import type { ReuseCandidate } from '../../../shared/ipc/pages';
 import { formatDate } from '../../../shared/domain/vnTime';
@@ -82,7 +84,7 @@ export function ReusePanel({
   return (
     <div className="panel" data-testid="reuse-panel">
       <h2>Giấy tờ đã số hoá trước đây</h2>
-      <p className="small muted">Công dân đã nộp các giấy tờ này ở hồ sơ trước; đánh dấu để dùng lại bản số hoá, không phải quét lại.</p>
+      <p className="small muted">Giấy tờ đã nộp ở hồ sơ trước và kết quả đã cấp cho công dân (đã duyệt); đánh dấu để dùng lại bản số hoá, không phải quét lại.</p>
       <div className="reuse-list">
         {cands.map((c) => {
           const k = reuseKey(c);
@@ -96,8 +98,19 @@ export function ReusePanel({
               </span>
               <label className="small">
                 <input type="checkbox" checked={on} onChange={(e) => set(c, e.target.checked)} data-testid={`reuse-tick-${c.componentId}`} />
-                <strong>{c.componentName}</strong> · {c.pageCount} trang · hồ sơ <span className="mono">{c.dossierCode}</span> ({c.procedureName}), số hoá{' '}
-                {formatDate(c.digitisedAt)}
+                {c.kind === 'result' ? (
+                  <>
+                    <span data-testid="reuse-result-label">
+                      Kết quả của hồ sơ <span className="mono">{c.dossierCode}</span>
+                    </span>
+                    : <strong>{c.componentName}</strong> · {c.pageCount} trang ({c.procedureName}), số hoá {formatDate(c.digitisedAt)}
+                  </>
+                ) : (
+                  <>
+                    <strong>{c.componentName}</strong> · {c.pageCount} trang · hồ sơ <span className="mono">{c.dossierCode}</span> ({c.procedureName}), số hoá{' '}
+                    {formatDate(c.digitisedAt)}
+                  </>
+                )}
               </label>
               <select
                 value={target(c)}

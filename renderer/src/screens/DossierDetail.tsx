@@ -1,5 +1,6 @@
 // Chi tiết hồ sơ: all details, components, the timeline of events, the status
-// transitions the server allows (with an optional note and a confirmation), reprints.
+// transitions the server allows (with an optional note and a confirmation), reprints, and
+// "Sửa thông tin" (F4) to correct the applicant's details after receipt.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { DossierDetail, FormKind, RenderedForm } from '../../../shared/ipc/contract';
 import type { DossierStatus } from '../../../shared/domain/types';
@@ -13,6 +14,10 @@ import { isOverdue } from './DossierList';
 import { ComponentCapture } from '../capture/ComponentCapture';
 import { InboxPanel } from '../capture/InboxPanel';
 import { PagesPanel } from '../pages/PagesPanel';
+import { ResultsPanel, resultTargets } from '../pages/ResultsPanel';
+import type { DossierResult } from '../../../shared/ipc/pages';
+import { canEditFields } from '../../../shared/domain/dossierFields';
+import { EditFieldsDialog } from './EditFieldsDialog';
 
 export function DossierDetailScreen({ id, onBack }: { id: string; onBack: () => void }) {
   const [detail, setDetail] = useState<DossierDetail | null>(null);
@@ -23,6 +28,8 @@ export function DossierDetailScreen({ id, onBack }: { id: string; onBack: () => 
   const [actionError, setActionError] = useState<string | null>(null);
   const [form, setForm] = useState<RenderedForm | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
+  const [results, setResults] = useState<DossierResult[]>([]);
+  const [editing, setEditing] = useState(false);
   const { report } = useSaveStatus();
   const noteRef = useRef<HTMLTextAreaElement>(null);
   const backRef = useRef<HTMLButtonElement>(null);
@@ -41,6 +48,12 @@ export function DossierDetailScreen({ id, onBack }: { id: string; onBack: () => 
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      if (editing) return; // the dialog handles its own keys
+      if (e.key === 'F4' && detail && canEditFields(detail.dossier.status) && !form) {
+        e.preventDefault();
+        setEditing(true);
+        return;
+      }
       if (e.key !== 'Escape') return;
       if (pending !== null) {
         setPending(null);
@@ -52,7 +65,7 @@ export function DossierDetailScreen({ id, onBack }: { id: string; onBack: () => 
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [pending, form, onBack]);
+  }, [pending, form, onBack, editing, detail]);
 
   async function confirmTransition() {
     if (pending === null || busy) return;
@@ -112,6 +125,11 @@ export function DossierDetailScreen({ id, onBack }: { id: string; onBack: () => 
         </span>
         {overdue && <span className="badge overdue-badge">Quá hạn</span>}
         <div className="spacer" />
+        {canEditFields(d.status) && (
+          <button type="button" className="btn" onClick={() => setEditing(true)} data-testid="edit-fields-open">
+            Sửa thông tin <kbd>F4</kbd>
+          </button>
+        )}
         {d.status !== 3 && (
           <button type="button" className="btn" onClick={() => void print('mau01')} data-testid="reprint-mau01">
             In lại phiếu hẹn (Mẫu 01)
@@ -124,6 +142,17 @@ export function DossierDetailScreen({ id, onBack }: { id: string; onBack: () => 
         )}
       </div>
       <ErrorBox message={formError} testId="form-error" />
+      {editing && (
+        <EditFieldsDialog
+          dossier={d}
+          onClose={() => setEditing(false)}
+          onSaved={(v) => {
+            setDetail(v);
+            setEditing(false);
+            report({ kind: 'saved', what: 'thông tin hồ sơ', at: Date.now() });
+          }}
+        />
+      )}
       {form ? (
         <div className="panel detail-pdf">
           <PdfView base64={form.pdfBase64} fileName={form.fileName} title={form.fileName} />
@@ -150,7 +179,7 @@ export function DossierDetailScreen({ id, onBack }: { id: string; onBack: () => 
                 <dt>Nhận kết quả</dt>
                 <dd>{DELIVERY_TEXT[d.resultDelivery]}</dd>
                 <dt>Số bộ</dt>
-                <dd>{d.copies}</dd>
+                <dd data-testid="detail-copies">{d.copies}</dd>
                 <dt>Sổ theo dõi</dt>
                 <dd>
                   Quyển {d.registerBook}, số {d.registerNo}
@@ -183,9 +212,9 @@ export function DossierDetailScreen({ id, onBack }: { id: string; onBack: () => 
                 <dt>Địa chỉ</dt>
                 <dd data-testid="detail-address">{a.address}</dd>
                 <dt>Điện thoại</dt>
-                <dd>{a.phone || '—'}</dd>
+                <dd data-testid="detail-phone">{a.phone || '—'}</dd>
                 <dt>Email</dt>
-                <dd>{a.email || '—'}</dd>
+                <dd data-testid="detail-email">{a.email || '—'}</dd>
               </dl>
             </div>
             <div className="panel">
@@ -217,8 +246,9 @@ export function DossierDetailScreen({ id, onBack }: { id: string; onBack: () => 
                 </tbody>
               </table>
             </div>
-            <InboxPanel dossierId={d.id} components={d.components} />
-            <PagesPanel dossierId={d.id} components={d.components} />
+            <ResultsPanel dossierId={d.id} status={d.status} results={results} onChange={setResults} />
+            <InboxPanel dossierId={d.id} components={[...d.components, ...resultTargets(results)]} />
+            <PagesPanel dossierId={d.id} components={d.components} results={resultTargets(results)} />
           </div>
           <div className="detail-side">
             <div className="panel">
