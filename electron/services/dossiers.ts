@@ -217,13 +217,24 @@ export class DossierWriter {
 
   /** Inserts the dossier row, its components and its search entry; returns the new id. `uid` = its sync stream id. */
   write(row: Omit<DossierRow, 'id'>, components: DossierComponent[], uid: string = randomUUID()): number {
+    const id = this.writeRow(row, components, uid);
+    this.index(id, row);
+    return id;
+  }
+
+  /** The row and its components without the search entry: bulk loads index a batch at once with `index`. */
+  writeRow(row: Omit<DossierRow, 'id'>, components: DossierComponent[], uid: string = randomUUID()): number {
     // Positional binding: measurably faster than named parameters for 27 columns (bulk seeding).
     const id = Number(this.insertDossier.run([...DOSSIER_INSERT_COLUMNS.map((c) => row[c[1]]), uid]).lastInsertRowid);
     components.forEach((c, i) =>
       this.insertComponent.run(id, i + 1, c.componentId, c.name, c.original, c.certified, c.photocopy, c.received ? 1 : 0),
     );
-    this.insertFts.run(id, searchBody(row));
     return id;
+  }
+
+  /** The dossier's search entry (FTS5). */
+  index(id: number, row: Omit<DossierRow, 'id'>): void {
+    this.insertFts.run(id, searchBody(row));
   }
 
   /** Appends an event; seq is the next number in the dossier's history (pass it when known, as bulk seeding does). */

@@ -123,6 +123,7 @@ export function seedDemoDossiers(deps: SeedDeps, count: number, opts: SeedOption
        ON CONFLICT (kind, unit_code, period) DO UPDATE SET last = excluded.last`,
     );
     const seqs = new Map<string, number>();
+    const toIndex: [number, Omit<DossierRow, 'id'>][] = [];
     const next = (kind: 'dossier' | 'register', period: string): number => {
       const key = `${kind}|${period}`;
       const n = (seqs.get(key) ?? ((readSeq.get(kind, unit, period) as number | undefined) ?? 0)) + 1;
@@ -184,7 +185,8 @@ export function seedDemoDossiers(deps: SeedDeps, count: number, opts: SeedOption
           registerNo,
         };
         const components: DossierComponent[] = refused ? [] : input.components;
-        const id = writer.write(row, components);
+        const id = writer.writeRow(row, components);
+        toIndex.push([id, row]);
         plan.events.forEach(([type, fromS, toS, at, note], k) => writer.event(id, type, fromS, toS, clerk, at, note, k + 1));
         // A returning citizen from the pool carries the same data: record each one once per run
         // (times increase, so the first sighting's data is also the latest).
@@ -197,6 +199,12 @@ export function seedDemoDossiers(deps: SeedDeps, count: number, opts: SeedOption
         const [kind, period] = key.split('|');
         writeSeq.run(kind, unit, period, last);
       }
+      // The batch's search entries in one run of FTS5 inserts: FTS5 writes its pending terms
+      // out as a new segment whenever another statement opens a savepoint (the dossier insert
+      // does, for its trigger), so entries interleaved with rows would make one segment per
+      // dossier and hit FTS5's segment limit (SQLITE_FULL) with automerge off.
+      for (const [id, row] of toIndex) writer.index(id, row);
+      toIndex.length = 0;
     });
     while (done < count) {
       const to = Math.min(count, done + BATCH);
