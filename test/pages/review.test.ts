@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/services/db/database';
 import { MIGRATIONS } from '../../electron/services/db/migrations';
 import { findNgayBanHanh, findSoKyHieu } from '../../electron/services/pages/review';
+import { REUSE_CANDIDATES_SQL } from '../../electron/services/pages/reuse';
 import { PAGE_MESSAGES as M } from '../../electron/services/pages/messages';
 import { toWireEvent } from '../../electron/services/sync/outbox';
 import { toDongBoHoSoMC } from '../../server/national';
@@ -261,5 +262,15 @@ describe('suggestions from OCR text (generic patterns)', () => {
     expect(findNgayBanHanh('ký ngày 22/4/2021 tại', today)).toBe('2021-04-22');
     expect(findNgayBanHanh('ngày 30 tháng 02 năm 2023, Hà Nội, ngày 31 tháng 12 năm 2099', today)).toBeNull();
     expect(findNgayBanHanh('không có ngày', today)).toBeNull();
+  });
+});
+
+describe('migration 8', () => {
+  it('the reuse lookup at intake finds a citizen\'s dossiers through dossiers_id_number, not a scan of every dossier', () => {
+    const db = openDatabase(`${tempDir('motcua-mig8-')}/m.sqlite`);
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${REUSE_CANDIDATES_SQL}`).all('001099012345', 0, 50) as { detail: string }[]).map((r) => r.detail);
+    expect(plan.join(' | ')).toContain('USING INDEX dossiers_id_number');
+    expect(plan.some((d) => /^SCAN d\b/.test(d))).toBe(false);
+    db.close();
   });
 });

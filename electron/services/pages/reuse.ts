@@ -15,24 +15,25 @@ import { PAGE_MESSAGES as M } from './messages';
 
 const MAX_CANDIDATES = 50;
 
+/** A citizen's earlier digitised papers (exported for the query-plan test: it must use dossiers_id_number). */
+export const REUSE_CANDIDATES_SQL = `SELECT d.id AS dossierId, d.code AS dossierCode, d.procedure_code AS procedureCode, d.procedure_name AS procedureName,
+     p.component_id AS componentId, coalesce(c.name, r.name) AS componentName,
+     CASE WHEN r.result_id IS NULL THEN 'component' ELSE 'result' END AS kind,
+     min(p.digitised_at) AS digitisedAt, count(*) AS pageCount
+   FROM dossiers d
+   JOIN pages p ON p.dossier_id = d.id AND p.deleted_at IS NULL AND p.reused_from_page_id IS NULL
+   LEFT JOIN dossier_components c ON c.dossier_id = d.id AND c.component_id = p.component_id
+   LEFT JOIN dossier_results r ON r.dossier_id = d.id AND r.result_id = p.component_id
+   WHERE d.id_number = ? AND d.id <> ? AND (c.component_id IS NOT NULL OR r.result_id IS NOT NULL)
+   GROUP BY d.id, p.component_id
+   HAVING min(p.review_state) = 1 AND max(p.review_state) = 1
+   ORDER BY d.id DESC, r.result_id IS NULL, min(coalesce(c.position, 0)), p.component_id
+   LIMIT ?`;
+
 export function reuseCandidates(ctx: PagesContext, idNumber: string, excludeDossierId?: string): ReuseCandidate[] {
   // A document is offered when every one of its own (not reused) live pages is approved.
   const rows = ctx.db
-    .prepare(
-      `SELECT d.id AS dossierId, d.code AS dossierCode, d.procedure_code AS procedureCode, d.procedure_name AS procedureName,
-         p.component_id AS componentId, coalesce(c.name, r.name) AS componentName,
-         CASE WHEN r.result_id IS NULL THEN 'component' ELSE 'result' END AS kind,
-         min(p.digitised_at) AS digitisedAt, count(*) AS pageCount
-       FROM dossiers d
-       JOIN pages p ON p.dossier_id = d.id AND p.deleted_at IS NULL AND p.reused_from_page_id IS NULL
-       LEFT JOIN dossier_components c ON c.dossier_id = d.id AND c.component_id = p.component_id
-       LEFT JOIN dossier_results r ON r.dossier_id = d.id AND r.result_id = p.component_id
-       WHERE d.id_number = ? AND d.id <> ? AND (c.component_id IS NOT NULL OR r.result_id IS NOT NULL)
-       GROUP BY d.id, p.component_id
-       HAVING min(p.review_state) = 1 AND max(p.review_state) = 1
-       ORDER BY d.id DESC, r.result_id IS NULL, min(coalesce(c.position, 0)), p.component_id
-       LIMIT ?`,
-    )
+    .prepare(REUSE_CANDIDATES_SQL)
     .all(idNumber, excludeDossierId ? Number(excludeDossierId) : 0, MAX_CANDIDATES) as (Omit<ReuseCandidate, 'dossierId' | 'thumbnails'> & {
     dossierId: number;
   })[];
