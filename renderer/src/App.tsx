@@ -174,12 +174,15 @@ function Header({ settings, route, go, syncStatus }: { settings: UnitSettings; r
           </button>
         ))}
       </nav>
-      <SyncIndicator status={syncStatus} active={route.name === 'sync'} onOpen={() => go({ name: 'sync' })} />
+      {/* Two short rows, so the six screens' names keep their room at 1366 px. */}
       <div className="header-right">
+        <div className="header-row">
+          <SyncIndicator status={syncStatus} active={route.name === 'sync'} onOpen={() => go({ name: 'sync' })} />
+          <button type="button" className="clerk" data-testid="clerk-name" title="Cài đặt đơn vị" onClick={() => go({ name: 'settings' })}>
+            <span className="muted">Cán bộ:</span> {settings.clerkName}
+          </button>
+        </div>
         <SavedIndicator />
-        <button type="button" className="clerk" data-testid="clerk-name" title="Cài đặt đơn vị" onClick={() => go({ name: 'settings' })}>
-          <span className="muted">Cán bộ:</span> {settings.clerkName}
-        </button>
       </div>
     </header>
   );

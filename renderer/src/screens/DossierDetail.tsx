@@ -161,173 +161,178 @@ export function DossierDetailScreen({ id, onBack }: { id: string; onBack: () => 
           </button>
         </div>
       ) : (
-        <div className="detail-cols">
-          <div className="detail-main">
-            <div className="panel">
-              <h2>Thông tin hồ sơ</h2>
-              <dl className="kv">
-                <dt>Thủ tục</dt>
-                <dd data-testid="detail-procedure">
-                  <span className="mono">{d.procedureCode}</span> {d.procedureName}
-                </dd>
-                <dt>Lĩnh vực</dt>
-                <dd>{d.fieldName}</dd>
-                <dt>Ngày nhận</dt>
-                <dd>{formatDateTime(d.receivedAt)}</dd>
-                <dt>Hẹn trả</dt>
-                <dd data-testid="detail-appointment">{d.appointmentAt ? formatDateTime(d.appointmentAt) : 'Không có ngày hẹn'}</dd>
-                <dt>Nhận kết quả</dt>
-                <dd>{DELIVERY_TEXT[d.resultDelivery]}</dd>
-                <dt>Số bộ</dt>
-                <dd data-testid="detail-copies">{d.copies}</dd>
-                <dt>Sổ theo dõi</dt>
-                <dd>
-                  Quyển {d.registerBook}, số {d.registerNo}
-                </dd>
-                <dt>Người tiếp nhận</dt>
-                <dd>{d.receivedBy}</dd>
-                {d.note && (
-                  <>
-                    <dt>Ghi chú</dt>
-                    <dd data-testid="detail-note">{d.note}</dd>
-                  </>
-                )}
-                {d.reason && (
-                  <>
-                    <dt>Lý do</dt>
-                    <dd data-testid="detail-reason">{d.reason}</dd>
-                  </>
-                )}
-              </dl>
-            </div>
-            <div className="panel">
-              <h2>Người nộp</h2>
-              <dl className="kv">
-                <dt>Họ và tên</dt>
-                <dd data-testid="detail-applicant-name">{a.fullName}</dd>
-                <dt>Số định danh</dt>
-                <dd className="mono">{a.idNumber}</dd>
-                <dt>Ngày sinh</dt>
-                <dd>{isoToDisplay(a.birthDate)}</dd>
-                <dt>Địa chỉ</dt>
-                <dd data-testid="detail-address">{a.address}</dd>
-                <dt>Điện thoại</dt>
-                <dd data-testid="detail-phone">{a.phone || '—'}</dd>
-                <dt>Email</dt>
-                <dd data-testid="detail-email">{a.email || '—'}</dd>
-              </dl>
-            </div>
-            <div className="panel">
-              <h2>Thành phần hồ sơ</h2>
-              <table className="table compact">
-                <thead>
-                  <tr>
-                    <th>Giấy tờ</th>
-                    <th className="c-num">Chính</th>
-                    <th className="c-num">C.thực</th>
-                    <th className="c-num">Photo</th>
-                    <th className="c-num">Đã nộp</th>
-                    <th>Số hoá</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {d.components.map((c) => (
-                    <tr key={c.componentId}>
-                      <td>{c.name}</td>
-                      <td className="c-num">{c.original}</td>
-                      <td className="c-num">{c.certified}</td>
-                      <td className="c-num">{c.photocopy}</td>
-                      <td className="c-num">{c.received ? '✓' : '—'}</td>
-                      <td>
-                        <ComponentCapture dossierId={d.id} componentId={c.componentId} componentName={c.name} />
-                      </td>
+        <>
+          <div className="detail-cols">
+            <div className="detail-main">
+              <div className="panel">
+                <h2>Thông tin hồ sơ</h2>
+                <dl className="kv">
+                  <dt>Thủ tục</dt>
+                  <dd data-testid="detail-procedure">
+                    <span className="mono">{d.procedureCode}</span> {d.procedureName}
+                  </dd>
+                  <dt>Lĩnh vực</dt>
+                  <dd>{d.fieldName}</dd>
+                  <dt>Ngày nhận</dt>
+                  <dd>{formatDateTime(d.receivedAt)}</dd>
+                  <dt>Hẹn trả</dt>
+                  <dd data-testid="detail-appointment">{d.appointmentAt ? formatDateTime(d.appointmentAt) : 'Không có ngày hẹn'}</dd>
+                  <dt>Nhận kết quả</dt>
+                  <dd>{DELIVERY_TEXT[d.resultDelivery]}</dd>
+                  <dt>Số bộ</dt>
+                  <dd data-testid="detail-copies">{d.copies}</dd>
+                  <dt>Sổ theo dõi</dt>
+                  <dd>
+                    Quyển {d.registerBook}, số {d.registerNo}
+                  </dd>
+                  <dt>Người tiếp nhận</dt>
+                  <dd>{d.receivedBy}</dd>
+                  {d.note && (
+                    <>
+                      <dt>Ghi chú</dt>
+                      <dd data-testid="detail-note">{d.note}</dd>
+                    </>
+                  )}
+                  {d.reason && (
+                    <>
+                      <dt>Lý do</dt>
+                      <dd data-testid="detail-reason">{d.reason}</dd>
+                    </>
+                  )}
+                </dl>
+              </div>
+              <div className="panel">
+                <h2>Người nộp</h2>
+                <dl className="kv">
+                  <dt>Họ và tên</dt>
+                  <dd data-testid="detail-applicant-name">{a.fullName}</dd>
+                  <dt>Số định danh</dt>
+                  <dd className="mono">{a.idNumber}</dd>
+                  <dt>Ngày sinh</dt>
+                  <dd>{isoToDisplay(a.birthDate)}</dd>
+                  <dt>Địa chỉ</dt>
+                  <dd data-testid="detail-address">{a.address}</dd>
+                  <dt>Điện thoại</dt>
+                  <dd data-testid="detail-phone">{a.phone || '—'}</dd>
+                  <dt>Email</dt>
+                  <dd data-testid="detail-email">{a.email || '—'}</dd>
+                </dl>
+              </div>
+              <div className="panel">
+                <h2>Thành phần hồ sơ</h2>
+                <table className="table compact">
+                  <thead>
+                    <tr>
+                      <th>Giấy tờ</th>
+                      <th className="c-num">Chính</th>
+                      <th className="c-num">C.thực</th>
+                      <th className="c-num">Photo</th>
+                      <th className="c-num">Đã nộp</th>
+                      <th>Số hoá</th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
+                  </thead>
+                  <tbody>
+                    {d.components.map((c) => (
+                      <tr key={c.componentId}>
+                        <td>{c.name}</td>
+                        <td className="c-num">{c.original}</td>
+                        <td className="c-num">{c.certified}</td>
+                        <td className="c-num">{c.photocopy}</td>
+                        <td className="c-num">{c.received ? '✓' : '—'}</td>
+                        <td>
+                          <ComponentCapture dossierId={d.id} componentId={c.componentId} componentName={c.name} />
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
             </div>
+            <div className="detail-side">
+              <div className="panel">
+                <h2>Chuyển trạng thái</h2>
+                {detail.allowedTransitions.length === 0 ? (
+                  <p className="muted small">Hồ sơ ở trạng thái cuối, không còn thao tác.</p>
+                ) : (
+                  <div className="transition-buttons">
+                    {detail.allowedTransitions.map((to) => (
+                      <button
+                        key={to}
+                        type="button"
+                        className={`btn${pending === to ? ' primary' : ''}`}
+                        data-testid={`transition-${to}`}
+                        onClick={() => {
+                          setPending(to);
+                          setActionError(null);
+                          setTimeout(() => noteRef.current?.focus(), 0);
+                        }}
+                      >
+                        {transitionText(d.status, to)}
+                      </button>
+                    ))}
+                  </div>
+                )}
+                {pending !== null && (
+                  <div className="confirm" role="dialog" aria-label="Xác nhận chuyển trạng thái" data-testid="transition-confirm">
+                    <p>
+                      Chuyển hồ sơ từ <strong>{STATUS_TEXT[d.status]}</strong> sang <strong>{STATUS_TEXT[pending]}</strong>?
+                    </p>
+                    <label htmlFor="transition-note">Ghi chú (không bắt buộc)</label>
+                    <textarea
+                      id="transition-note"
+                      ref={noteRef}
+                      rows={2}
+                      value={note}
+                      data-testid="transition-note"
+                      onChange={(e) => setNote(e.target.value)}
+                      onKeyDown={(e) => {
+                        if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+                          e.preventDefault();
+                          void confirmTransition();
+                        }
+                      }}
+                    />
+                    <ErrorBox message={actionError} testId="transition-error" />
+                    <div className="actions">
+                      <button type="button" className="btn primary" disabled={busy} onClick={() => void confirmTransition()} data-testid="transition-ok">
+                        Xác nhận <kbd>Ctrl+Enter</kbd>
+                      </button>
+                      <button type="button" className="btn" onClick={() => setPending(null)}>
+                        Huỷ <kbd>Esc</kbd>
+                      </button>
+                    </div>
+                  </div>
+                )}
+              </div>
+              <div className="panel">
+                <h2>Quá trình xử lý</h2>
+                <ol className="timeline" data-testid="timeline">
+                  {detail.events.map((ev) => (
+                    <li key={ev.id} data-testid="timeline-event">
+                      <div className="tl-head">
+                        <span className="tl-type">{EVENT_TEXT[ev.type] ?? ev.type}</span>
+                        <span className="tl-time">{formatDateTime(ev.at)}</span>
+                      </div>
+                      <div className="muted small">
+                        {ev.actor}
+                        {ev.toStatus !== null && ev.fromStatus !== ev.toStatus ? ` · → ${STATUS_TEXT[ev.toStatus]}` : ''}
+                      </div>
+                      {ev.note && <div className="tl-note">{ev.note}</div>}
+                    </li>
+                  ))}
+                </ol>
+                {d.finishedAt && <p className="small muted">Xử lý xong: {formatDate(d.finishedAt)}</p>}
+                {d.returnedAt && <p className="small muted">Trả kết quả: {formatDate(d.returnedAt)}</p>}
+              </div>
+            </div>
+          </div>
+          {/* Digitisation across the whole width: thumbnails and page tools need the room. */}
+          <div className="detail-wide">
             <ResultsPanel dossierId={d.id} status={d.status} results={results} onChange={setResults} />
             <InboxPanel dossierId={d.id} components={[...d.components, ...resultTargets(results)]} />
             <PagesPanel dossierId={d.id} components={d.components} results={resultTargets(results)} />
           </div>
-          <div className="detail-side">
-            <div className="panel">
-              <h2>Chuyển trạng thái</h2>
-              {detail.allowedTransitions.length === 0 ? (
-                <p className="muted small">Hồ sơ ở trạng thái cuối, không còn thao tác.</p>
-              ) : (
-                <div className="transition-buttons">
-                  {detail.allowedTransitions.map((to) => (
-                    <button
-                      key={to}
-                      type="button"
-                      className={`btn${pending === to ? ' primary' : ''}`}
-                      data-testid={`transition-${to}`}
-                      onClick={() => {
-                        setPending(to);
-                        setActionError(null);
-                        setTimeout(() => noteRef.current?.focus(), 0);
-                      }}
-                    >
-                      {transitionText(d.status, to)}
-                    </button>
-                  ))}
-                </div>
-              )}
-              {pending !== null && (
-                <div className="confirm" role="dialog" aria-label="Xác nhận chuyển trạng thái" data-testid="transition-confirm">
-                  <p>
-                    Chuyển hồ sơ từ <strong>{STATUS_TEXT[d.status]}</strong> sang <strong>{STATUS_TEXT[pending]}</strong>?
-                  </p>
-                  <label htmlFor="transition-note">Ghi chú (không bắt buộc)</label>
-                  <textarea
-                    id="transition-note"
-                    ref={noteRef}
-                    rows={2}
-                    value={note}
-                    data-testid="transition-note"
-                    onChange={(e) => setNote(e.target.value)}
-                    onKeyDown={(e) => {
-                      if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
-                        e.preventDefault();
-                        void confirmTransition();
-                      }
-                    }}
-                  />
-                  <ErrorBox message={actionError} testId="transition-error" />
-                  <div className="actions">
-                    <button type="button" className="btn primary" disabled={busy} onClick={() => void confirmTransition()} data-testid="transition-ok">
-                      Xác nhận <kbd>Ctrl+Enter</kbd>
-                    </button>
-                    <button type="button" className="btn" onClick={() => setPending(null)}>
-                      Huỷ <kbd>Esc</kbd>
-                    </button>
-                  </div>
-                </div>
-              )}
-            </div>
-            <div className="panel">
-              <h2>Quá trình xử lý</h2>
-              <ol className="timeline" data-testid="timeline">
-                {detail.events.map((ev) => (
-                  <li key={ev.id} data-testid="timeline-event">
-                    <div className="tl-head">
-                      <span className="tl-type">{EVENT_TEXT[ev.type] ?? ev.type}</span>
-                      <span className="tl-time">{formatDateTime(ev.at)}</span>
-                    </div>
-                    <div className="muted small">
-                      {ev.actor}
-                      {ev.toStatus !== null && ev.fromStatus !== ev.toStatus ? ` · → ${STATUS_TEXT[ev.toStatus]}` : ''}
-                    </div>
-                    {ev.note && <div className="tl-note">{ev.note}</div>}
-                  </li>
-                ))}
-              </ol>
-              {d.finishedAt && <p className="small muted">Xử lý xong: {formatDate(d.finishedAt)}</p>}
-              {d.returnedAt && <p className="small muted">Trả kết quả: {formatDate(d.returnedAt)}</p>}
-            </div>
-          </div>
-        </div>
+        </>
       )}
     </div>
   );
