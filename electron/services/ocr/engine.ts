@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { createWorker, OEM, type Worker as TesseractWorker } from 'tesseract.js';
-import { OcrCancelledError, OcrInputError, type OcrInputProblem } from './errors';
+import { errorFromWorker, OcrCancelledError, type WorkerError } from './errors';
 import { type PreparedPage, type PreprocessOptions, preparePage } from './preprocess';
 import { postprocess } from './postprocess';
 import { startModuleWorker } from '../workerThread';
@@ -113,13 +113,6 @@ function spawnPreprocessWorker(override?: URL): Worker {
   return startModuleWorker('preprocess-worker', import.meta.url, override);
 }
 
-function rebuildError(e: { name: string; message: string; problem?: OcrInputProblem }): Error {
-  if (e.name === 'OcrInputError') return new OcrInputError(e.problem ?? 'corrupt', e.message);
-  const err = new Error(e.message);
-  err.name = e.name;
-  return err;
-}
-
 export async function createOcrPool(options: OcrPoolOptions = {}): Promise<OcrPool> {
   const size = Math.max(1, options.size ?? 2);
   const paths = tesseractPaths(options.languageData);
@@ -145,14 +138,14 @@ export async function createOcrPool(options: OcrPoolOptions = {}): Promise<OcrPo
   const startPrep = (pw: PrepWorker) => {
     const worker = spawnPreprocessWorker(options.preprocessWorkerUrl);
     pw.worker = worker;
-    worker.on('message', (msg: { id: number; ok: boolean; page?: PreparedPage & { image: Uint8Array }; error?: { name: string; message: string; problem?: OcrInputProblem } }) => {
+    worker.on('message', (msg: { id: number; ok: boolean; page?: PreparedPage & { image: Uint8Array }; error?: WorkerError }) => {
       const call = pw.calls.get(msg.id);
       if (!call) return;
       pw.calls.delete(msg.id);
       if (msg.ok && msg.page) {
         const img = msg.page.image;
         call.resolve({ ...msg.page, image: Buffer.from(img.buffer, img.byteOffset, img.byteLength) });
-      } else call.reject(rebuildError(msg.error ?? { name: 'Error', message: 'preprocess failed' }));
+      } else call.reject(errorFromWorker(msg.error ?? { name: 'Error', message: 'preprocess failed' }));
     });
     const fail = (err: unknown) => {
       for (const c of pw.calls.values()) c.reject(err);

@@ -22,3 +22,23 @@ export class OcrCancelledError extends Error {
     this.name = 'OcrCancelledError';
   }
 }
+
+/** An error as a worker thread sends it (`errorForWorker`) … */
+export interface WorkerError {
+  name: string;
+  message: string;
+  problem?: OcrInputProblem;
+}
+
+export function errorForWorker(e: unknown): WorkerError {
+  const err = e as Error;
+  return { name: err?.name ?? 'Error', message: err?.message ?? String(e), problem: e instanceof OcrInputError ? e.problem : undefined };
+}
+
+/** … and rebuilt on the main thread: an OcrInputError stays one (same problem and message). */
+export function errorFromWorker(e: WorkerError): Error {
+  if (e.name === 'OcrInputError') return new OcrInputError(e.problem ?? 'corrupt', e.message);
+  const err = new Error(e.message);
+  err.name = e.name;
+  return err;
+}

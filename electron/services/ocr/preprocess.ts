@@ -2,7 +2,8 @@
 // plain pixel loops (kernels.ts). In the app preparePage runs inside the preprocessing
 // worker threads of the OCR pool (engine.ts → preprocess-worker.ts); makePageCopies runs
 // where pages are imported (pages/inputs.ts), makeCleanedView when the clerk asks for the
-// cleaned view (its loops hold the calling thread ≤ ~0.1 s per page). The caller's buffer
+// cleaned view (its loops hold the calling thread 30–70 ms per page, so the app runs it in
+// the preprocessing worker: views.ts). The caller's buffer
 // (the kept original scan) is never altered: every step makes a new buffer.
 //
 // preparePage(): any of JPEG/PNG/TIFF/WebP → checked header → EXIF orientation → red seal /
@@ -14,7 +15,7 @@
 // 4-grey-level PNG sent to the province. makePageCopies(): at import, the page's turn and
 // skew measured once (the same analysis) and applied to its compact copy and thumbnail.
 // makeCleanedView(): the page as the OCR reads it (seal and pen faded, lighting flattened),
-// upright, for the clerk's eyes.
+// upright, for the clerk's eyes; makeDisplayView() the original turned the same way.
 import sharp from 'sharp';
 import { DISPLAY_MIN_DESKEW_DEG } from '../../../shared/ipc/pages';
 import { OcrInputError } from './errors';
@@ -549,6 +550,12 @@ export async function makePageCopies(input: Buffer, options: { orient?: boolean 
   const [compact, small] = await Promise.all([makeCompactCopy(input, { orient: options.orient ?? true }), thumbnailSource(input)]);
   const orientation = compact.orientation ?? null;
   return { compact, thumb: await finishThumbnail(small, uprightTurnDeg(orientation)), orientation };
+}
+
+/** "Bản gốc" turned by `turnDeg` (EXIF orientation applied, transparency on white): JPEG q85. */
+export async function makeDisplayView(input: Buffer, turnDeg: number): Promise<{ data: Buffer; mime: string }> {
+  const s = sharp(input, { limitInputPixels: MAX_INPUT_PIXELS }).autoOrient().flatten({ background: '#ffffff' }).rotate(turnDeg, { background: '#ffffff' });
+  return { mime: 'image/jpeg', data: await s.jpeg({ quality: 85 }).toBuffer() };
 }
 
 /**

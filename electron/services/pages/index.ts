@@ -26,7 +26,8 @@ import type {
   OcrWordInfo,
 } from '../../../shared/ipc/pages';
 import { sanitiseFileName } from '../../../shared/ipc/pages';
-import { makeCleanedView, MAX_INPUT_PIXELS, uprightTurnDeg } from '../ocr/preprocess';
+import { MAX_INPUT_PIXELS, uprightTurnDeg } from '../ocr/preprocess';
+import { pageView } from '../ocr/views';
 import { diskWriteError, PageStore, writePageBlobs, type BlobRef } from './pageStore';
 import { prepareFile, type InputFile, type PageFileMeta, type PreparedPageFile } from './inputs';
 import { PAGE_MESSAGES as M } from './messages';
@@ -444,7 +445,8 @@ export function viewTurnDeg(row: { rotation: PageRotation; autoRotation: PageRot
 /**
  * A page image: original bytes; display (upright, levelled, the clerk's turn; JPEG unless the
  * original can go as it is); cleaned (the same with seals and pen faded and the lighting
- * flattened, 200 dpi grey JPEG); thumbnail or compact copy (with the clerk's turn).
+ * flattened, 200 dpi grey JPEG); thumbnail or compact copy (with the clerk's turn). Display
+ * and cleaned are rendered in a worker thread, the recent ones kept (ocr/views.ts).
  */
 export async function pageImage(ctx: PagesContext, pageId: string, variant: PageImageVariant): Promise<PageImage & { data: Buffer }> {
   const row = pageRow(ctx.db, pageId);
@@ -470,20 +472,15 @@ export async function pageImageBuffer(
       return rotate(ctx.store.read(row.thumb, 'image/jpeg'), 'image/jpeg', 70);
     case 'compact':
       return rotate(ctx.store.read(row.compactSha256, 'image/png'), 'image/png');
-    case 'cleaned': {
-      const { mime, data } = await makeCleanedView(ctx.store.read(row.sha256, row.mime), viewTurnDeg(row));
-      return { mime, data };
-    }
+    case 'cleaned':
+      return pageView(row.sha256, 'cleaned', viewTurnDeg(row), () => ctx.store.read(row.sha256, row.mime));
     case 'display': {
-      const orig = ctx.store.read(row.sha256, row.mime);
       const turn = viewTurnDeg(row);
-      if (turn === 0 && row.mime === 'image/jpeg') {
-        const meta = await sharp(orig).metadata();
-        if ((meta.orientation ?? 1) === 1) return { mime: row.mime, data: orig };
+      if (turn === 0 && (row.mime === 'image/jpeg' || row.mime === 'image/png')) {
+        const orig = ctx.store.read(row.sha256, row.mime);
+        if (row.mime === 'image/png' || ((await sharp(orig).metadata()).orientation ?? 1) === 1) return { mime: row.mime, data: orig };
       }
-      if (turn === 0 && row.mime === 'image/png') return { mime: row.mime, data: orig };
-      const s = sharp(orig, { limitInputPixels: MAX_INPUT_PIXELS }).autoOrient().flatten({ background: '#ffffff' }).rotate(turn, { background: '#ffffff' });
-      return { mime: 'image/jpeg', data: await s.jpeg({ quality: 85 }).toBuffer() };
+      return pageView(row.sha256, 'display', turn, () => ctx.store.read(row.sha256, row.mime));
     }
   }
 }
