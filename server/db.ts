@@ -109,7 +109,11 @@ export class PgDb implements Db {
   // holders can never starve each other of connections.
   private lockPool: pg.Pool | null = null;
   async withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    this.lockPool ??= new pg.Pool({ connectionString: (this.pool.options as { connectionString?: string }).connectionString, max: 16, idleTimeoutMillis: 30_000 });
+    if (!this.lockPool) {
+      this.lockPool = new pg.Pool({ connectionString: (this.pool.options as { connectionString?: string }).connectionString, max: 16, idleTimeoutMillis: 30_000 });
+      // An idle connection closed by the server (restart, admin) must not crash the hub.
+      this.lockPool.on('error', (e) => console.error('[hub] lỗi kết nối PostgreSQL rảnh (khoá tệp):', e.message));
+    }
     const client = await this.lockPool.connect();
     let broken = false;
     try {
