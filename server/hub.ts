@@ -352,6 +352,9 @@ export class Hub {
           // Pages are withdrawn or re-ordered only in a dossier the unit already sent: such an
           // event cannot claim a dossier id the hub has not seen (another unit's, not sent yet).
           out[k] = { eventId: e.eventId, outcome: 'rejected', reason: 'Hub chưa có hồ sơ này của đơn vị nên không gỡ hay sắp xếp được trang; gửi hồ sơ và trang trước.' };
+        } else if (e.type === 'dossier.document_reviewed' && !owner && !inBatch.has(e.dossierId)) {
+          // Likewise a review decision: only on a dossier of the unit the hub already holds.
+          out[k] = { eventId: e.eventId, outcome: 'rejected', reason: 'Hub chưa có hồ sơ này của đơn vị nên chưa ghi được kết quả duyệt giấy tờ số hoá; gửi hồ sơ trước.' };
         }
         if (!out[k]) inBatch.add(e.dossierId);
       });

@@ -19,11 +19,20 @@
 //    is returned for a person to settle (dossier.conflict_resolved), never dropped;
 //  - files: every attach not withdrawn by a dossier.file_removed naming it (the same file at
 //    the same component and page attached twice is listed once), at the page the latest
-//    dossier.pages_reordered listing it gave it, else at the page it was attached as.
+//    dossier.pages_reordered listing it gave it, else at the page it was attached as;
+//  - review decisions on digitised papers: the last dossier.document_reviewed per component
+//    (or result) by (at, eventId).
 import type { Dossier, DossierStatus, EpochMs } from '../domain/types';
-import type { EditableField, FieldEditedBody, FileAttachedBody, StatusChangedBody, SyncEvent, SyncEventOf } from './protocol';
+import type { DocumentReviewedBody, EditableField, FieldEditedBody, FileAttachedBody, StatusChangedBody, SyncEvent, SyncEventOf } from './protocol';
 
 export interface AttachedFile extends FileAttachedBody {
+  eventId: string;
+  at: EpochMs;
+  deviceId: string;
+}
+
+/** The review decision (TrangThaiSoHoa) in force on a digitised paper: its last dossier.document_reviewed. */
+export interface ReviewedDocument extends DocumentReviewedBody {
   eventId: string;
   at: EpochMs;
   deviceId: string;
@@ -45,6 +54,8 @@ export interface StatusStep {
 export interface DerivedDossier extends Dossier {
   files: AttachedFile[];
   history: StatusStep[];
+  /** The last review decision per component or result, by componentId. */
+  documents: ReviewedDocument[];
   /** Device that received the dossier at the counter. */
   receivedByDevice: string;
   eventCount: number;
@@ -189,6 +200,7 @@ export function deriveDossier(events: readonly SyncEvent[]): DeriveResult {
     registerNo: b.registerNo,
     files: [],
     history: [],
+    documents: [],
     receivedByDevice: first.deviceId,
     eventCount: mine.length,
   };
@@ -298,6 +310,15 @@ export function deriveDossier(events: readonly SyncEvent[]): DeriveResult {
     touch(e.at);
   }
   state.files.sort((x, y) => (x.componentId < y.componentId ? -1 : x.componentId > y.componentId ? 1 : x.page - y.page || x.at - y.at));
+
+  // ---- review decisions: the last one per component by (at, eventId) (`mine` is in that order) ----
+  const reviews = new Map<string, ReviewedDocument>();
+  for (const e of mine) {
+    if (e.type !== 'dossier.document_reviewed') continue;
+    reviews.set(e.body.componentId, { ...e.body, data: { ...e.body.data }, eventId: e.eventId, at: e.at, deviceId: e.deviceId });
+    touch(e.at);
+  }
+  state.documents = [...reviews.values()].sort((x, y) => (x.componentId < y.componentId ? -1 : x.componentId > y.componentId ? 1 : 0));
 
   // ---- settled conflicts ----
   const resolvedBy = new Map<string, string>();

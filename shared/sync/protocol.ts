@@ -4,7 +4,7 @@
 // against these schemas at the hub; messages are Vietnamese, as in shared/ipc/contract.ts.
 import { z } from 'zod';
 import type { Applicant, Channel, DossierComponent, DossierStatus, EpochMs, ResultDelivery } from '../domain/types';
-import { vnParts } from '../domain/vnTime';
+import { parseIsoDate, vnParts } from '../domain/vnTime';
 
 export const PROTOCOL_VERSION = 'v1';
 export const API_PREFIX = '/v1';
@@ -108,6 +108,7 @@ export const EVENT_TYPES = [
   'dossier.file_removed',
   'dossier.pages_reordered',
   'dossier.conflict_resolved',
+  'dossier.document_reviewed',
   'guidance.issued',
 ] as const;
 export type SyncEventType = (typeof EVENT_TYPES)[number];
@@ -221,6 +222,37 @@ export const pagesReorderedBodySchema = z.object({
   order: z.array(uuidSchema).min(1).max(10_000),
 });
 
+/** yyyy-mm-dd of a day that exists (2023-02-30 is refused). */
+const realIsoDate = isoDate.refine((s) => parseIsoDate(s) !== null, 'Ngày không có thật.');
+
+/** Document data of a digitised paper (DOMAIN.md §5), as the review form bounds it; dates yyyy-mm-dd or ''. */
+export const documentDataSchema = z.object({
+  soKyHieu: boundedText(50, 'Số, ký hiệu'),
+  ngayBanHanh: realIsoDate.or(z.literal('')),
+  coQuanBanHanh: boundedText(200, 'Cơ quan ban hành'),
+  nguoiKy: boundedText(120, 'Người ký'),
+  trichYeu: boundedText(1000, 'Trích yếu nội dung'),
+  /** ThoiHanHieuLuc ('' when none or vĩnh viễn). */
+  hieuLucDen: realIsoDate.or(z.literal('')),
+  /** ThoiHanVinhVien. */
+  vinhVien: z.boolean({ error: 'Hiệu lực vĩnh viễn phải là có/không.' }),
+});
+
+/**
+ * A review decision (TrangThaiSoHoa) on a digitised paper: the live pages of the component or
+ * result `componentId`, 1 đã duyệt or 2 không duyệt (with its reason), and its document data.
+ */
+export const documentReviewedBodySchema = z
+  .object({
+    componentId: syncComponentSchema.shape.componentId,
+    state: z.union([z.literal(1), z.literal(2)], { error: 'Trạng thái duyệt phải là 1 (đã duyệt) hoặc 2 (không duyệt).' }),
+    reason: boundedText(500, 'Lý do không duyệt'),
+    data: documentDataSchema,
+    reviewedBy: boundedText(120, 'Người duyệt'),
+  })
+  .refine((b) => b.state === 1 || b.reason.trim() !== '', { message: 'Không duyệt: phải có lý do.', path: ['reason'] });
+export type DocumentReviewedBody = z.infer<typeof documentReviewedBodySchema>;
+
 /** A person settled conflicts reported by deriveDossier; the ids are the conflicts' ids. */
 export const conflictResolvedBodySchema = z.object({
   conflictIds: z.array(z.string().max(200)).min(1).max(100),
@@ -265,6 +297,7 @@ export const syncEventSchema = z.discriminatedUnion(
     z.object({ ...envelope, type: z.literal('dossier.file_removed'), body: fileRemovedBodySchema }),
     z.object({ ...envelope, type: z.literal('dossier.pages_reordered'), body: pagesReorderedBodySchema }),
     z.object({ ...envelope, type: z.literal('dossier.conflict_resolved'), body: conflictResolvedBodySchema }),
+    z.object({ ...envelope, type: z.literal('dossier.document_reviewed'), body: documentReviewedBodySchema }),
     z.object({ ...envelope, type: z.literal('guidance.issued'), body: guidanceIssuedBodySchema }),
   ],
   { error: 'Loại sự kiện không hợp lệ.' },

@@ -1,6 +1,6 @@
 // Test and bench helpers: build protocol events the way a device's outbox will.
 import { randomUUID } from 'node:crypto';
-import type { EditableField, ReceivedBody, StatusChangedBody, SyncEvent } from '../../shared/sync/protocol';
+import type { DocumentReviewedBody, EditableField, ReceivedBody, StatusChangedBody, SyncEvent } from '../../shared/sync/protocol';
 import { sequenceForSlot } from '../../shared/sync/protocol';
 import { formatDossierCode } from '../../shared/domain/dossierCode';
 import type { DossierStatus } from '../../shared/domain/types';
@@ -95,6 +95,13 @@ export class EventMaker {
   /** Puts the pages of a component in the order of `attached` (their attach events). */
   reorder(dossierId: string, componentId: string, attached: SyncEvent[], at?: number): SyncEvent {
     return { ...this.env(dossierId, at), type: 'dossier.pages_reordered', body: { componentId, order: attached.map((e) => e.eventId) } };
+  }
+
+  /** A review decision on a digitised paper (1 đã duyệt, 2 không duyệt with a reason). */
+  reviewed(dossierId: string, componentId: string, state: 1 | 2, over: Partial<DocumentReviewedBody> = {}, at?: number): SyncEvent {
+    const data = { soKyHieu: '', ngayBanHanh: '', coQuanBanHanh: '', nguoiKy: '', trichYeu: '', hieuLucDen: '', vinhVien: false };
+    const body: DocumentReviewedBody = { componentId, state, reason: state === 2 ? 'Ảnh mờ' : '', data, reviewedBy: this.id.actor ?? 'Nguyễn Thị Lan', ...over };
+    return { ...this.env(dossierId, at), type: 'dossier.document_reviewed', body };
   }
 
   resolve(dossierId: string, conflictIds: string[], note = 'Đã thống nhất', at?: number): SyncEvent {

@@ -18,6 +18,7 @@ import type { DocumentData, DocumentKind, DocumentRef, DocumentReview, DossierRe
 import { documentReviewState } from '../../../shared/ipc/pages';
 import { listPages, requireDossier, type PagesContext } from './index';
 import { PAGE_MESSAGES as M } from './messages';
+import { emit } from '../sync/outbox';
 
 /** Statuses after which the result can be digitised: 9 Đã xử lý xong, 10 Đã trả kết quả. */
 export const RESULT_STATUSES: readonly number[] = [9, 10];
@@ -187,7 +188,9 @@ function rowData(r: DocumentRow): DocumentData {
 /**
  * Saves the document data and, with a decision, marks every live page of the document
  * approved (1) or not approved (2, with the reason). One transaction; input was validated
- * by the contract (dates real, lengths bounded, NFC).
+ * by the contract (dates real, lengths bounded, NFC). A decision on a dossier known to sync
+ * is written to the outbox in that transaction (dossier.document_reviewed), so the unit's
+ * other PCs and the hub learn it.
  */
 export function saveReview(
   ctx: PagesContext,
@@ -196,35 +199,73 @@ export function saveReview(
   const d = requireDossier(ctx.db, input.dossierId);
   requireTarget(ctx.db, d.id, input.componentId);
   const now = ctx.now();
-  const x = input.data;
+  const state: 1 | 2 | undefined = input.decision ? (input.decision === 'approve' ? 1 : 2) : undefined;
+  const reason = state === 2 ? input.reason : '';
   ctx.db
     .transaction(() => {
       const pages = ctx.db
         .prepare('SELECT count(*) FROM pages WHERE dossier_id = ? AND component_id = ? AND deleted_at IS NULL')
         .pluck()
         .get(d.id, input.componentId) as number;
-      if (input.decision && pages === 0) throw new AppError('conflict', M.reviewNoPages);
-      ctx.db
-        .prepare(
-          `INSERT INTO digitised_documents (dossier_id, component_id, so_ky_hieu, ngay_ban_hanh, co_quan_ban_hanh, nguoi_ky, trich_yeu,
-             hieu_luc_den, vinh_vien, updated_by, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (dossier_id, component_id) DO UPDATE SET so_ky_hieu = excluded.so_ky_hieu, ngay_ban_hanh = excluded.ngay_ban_hanh,
-             co_quan_ban_hanh = excluded.co_quan_ban_hanh, nguoi_ky = excluded.nguoi_ky, trich_yeu = excluded.trich_yeu,
-             hieu_luc_den = excluded.hieu_luc_den, vinh_vien = excluded.vinh_vien, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
-        )
-        .run(d.id, input.componentId, x.soKyHieu, x.ngayBanHanh, x.coQuanBanHanh, x.nguoiKy, x.trichYeu, x.hieuLucDen, x.vinhVien ? 1 : 0, input.actor, now);
-      if (!input.decision) return;
-      const state = input.decision === 'approve' ? 1 : 2;
-      ctx.db
-        .prepare('UPDATE pages SET review_state = ? WHERE dossier_id = ? AND component_id = ? AND deleted_at IS NULL')
-        .run(state, d.id, input.componentId);
-      ctx.db
-        .prepare('UPDATE digitised_documents SET review_reason = ?, reviewed_by = ?, reviewed_at = ? WHERE dossier_id = ? AND component_id = ?')
-        .run(state === 2 ? input.reason : '', input.actor, now, d.id, input.componentId);
+      if (state && pages === 0) throw new AppError('conflict', M.reviewNoPages);
+      storeReview(ctx.db, { dossierId: d.id, componentId: input.componentId, state, reason, data: input.data, actor: input.actor, at: now });
+      const stream = state ? syncedStream(ctx.db, d.id) : null;
+      if (state && stream) {
+        const body = { componentId: input.componentId, state, reason, data: input.data, reviewedBy: input.actor.slice(0, 120) };
+        emit(ctx.db, { type: 'dossier.document_reviewed', stream, at: now, actor: input.actor, body });
+      }
     })
     .immediate();
   return getReview(ctx, input.dossierId, input.componentId);
+}
+
+/**
+ * The review storage (call inside a transaction): the document data and, with a decision,
+ * the state of the document's live pages and the last review (who, when, why not).
+ * `pagesUpTo`: only pages digitised by then (a decision pulled from another PC covers the
+ * pages it saw, not one added here or there afterwards).
+ */
+export function storeReview(
+  db: Db,
+  r: { dossierId: number; componentId: string; state?: 1 | 2; reason: string; data: DocumentData; actor: string; at: number; pagesUpTo?: number },
+): void {
+  const x = r.data;
+  db.prepare(
+    `INSERT INTO digitised_documents (dossier_id, component_id, so_ky_hieu, ngay_ban_hanh, co_quan_ban_hanh, nguoi_ky, trich_yeu,
+       hieu_luc_den, vinh_vien, updated_by, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (dossier_id, component_id) DO UPDATE SET so_ky_hieu = excluded.so_ky_hieu, ngay_ban_hanh = excluded.ngay_ban_hanh,
+       co_quan_ban_hanh = excluded.co_quan_ban_hanh, nguoi_ky = excluded.nguoi_ky, trich_yeu = excluded.trich_yeu,
+       hieu_luc_den = excluded.hieu_luc_den, vinh_vien = excluded.vinh_vien, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+  ).run(r.dossierId, r.componentId, x.soKyHieu, x.ngayBanHanh, x.coQuanBanHanh, x.nguoiKy, x.trichYeu, x.hieuLucDen, x.vinhVien ? 1 : 0, r.actor, r.at);
+  if (!r.state) return;
+  db.prepare('UPDATE pages SET review_state = ? WHERE dossier_id = ? AND component_id = ? AND deleted_at IS NULL AND digitised_at <= ?').run(
+    r.state,
+    r.dossierId,
+    r.componentId,
+    r.pagesUpTo ?? Number.MAX_SAFE_INTEGER,
+  );
+  db.prepare('UPDATE digitised_documents SET review_reason = ?, reviewed_by = ?, reviewed_at = ? WHERE dossier_id = ? AND component_id = ?').run(
+    r.state === 2 ? r.reason : '',
+    r.actor,
+    r.at,
+    r.dossierId,
+    r.componentId,
+  );
+}
+
+/** The dossier's sync stream once its receipt is in the log (sent or pulled), else null: a dossier from before sync stays local. */
+function syncedStream(db: Db, dossierId: number): string | null {
+  return (
+    (db
+      .prepare(
+        `SELECT d.uid FROM dossiers d WHERE d.id = ? AND (
+           EXISTS (SELECT 1 FROM outbox o WHERE o.stream = d.uid AND o.type = 'dossier.received')
+           OR EXISTS (SELECT 1 FROM sync_remote_events r WHERE r.stream = d.uid AND r.type = 'dossier.received'))`,
+      )
+      .pluck()
+      .get(dossierId) as string | undefined) ?? null
+  );
 }
 
 /** Copies the document data and last review of a reused document (same paper) unless the target has its own. */

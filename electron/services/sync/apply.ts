@@ -21,6 +21,7 @@ import type { SettingsStore } from '../settings';
 import { appointmentAfterPauses } from '../../../shared/domain/calendar/workingCalendar';
 import { markPageDeleted } from '../pages/index';
 import { reconcilePulledPages } from '../pages/fromSync';
+import { storeReview } from '../pages/review';
 import { pageOfAttachEvent } from './pageEvents';
 import { OUTBOX_COLUMNS, toWireEvent, type OutboxRow, type WireIdentity } from './outbox';
 import { storePulledSlip } from '../guidance';
@@ -118,7 +119,7 @@ interface LocalRow {
  * dossier received at another counter, applies status moves (and the supplement pauses they
  * make to the appointment), appends the new remote moves to the timeline, marks this PC's
  * pages withdrawn elsewhere deleted, keeps a row for each page of another PC (pages/fromSync.ts),
- * stores the conflicts. `fresh` = remote event ids applied in this call.
+ * takes the review decisions of other PCs (pages/review.ts), stores the conflicts. `fresh` = remote event ids applied in this call.
  */
 export function applyStream(deps: ApplyDeps, id: WireIdentity, stream: string, fresh: Set<string>, stats: ApplyStats): void {
   const { db } = deps;
@@ -183,6 +184,12 @@ export function applyStream(deps: ApplyDeps, id: WireIdentity, stream: string, f
   const actorOf = new Map(events.map((e) => [e.eventId.toLowerCase(), e.actor]));
   const pulledFiles = state.files.filter((f) => f.deviceId !== id.deviceId).map((f) => ({ ...f, actor: actorOf.get(f.eventId.toLowerCase()) ?? '' }));
   reconcilePulledPages(db, row.id, pulledFiles, deps.now());
+  // Review decisions on its digitised papers made at another PC: the last one per paper, when
+  // it arrived in this call, covering the pages digitised by then (pages/review.ts).
+  for (const r of state.documents) {
+    if (!fresh.has(r.eventId.toLowerCase())) continue;
+    storeReview(db, { dossierId: row.id, componentId: r.componentId, state: r.state, reason: r.reason, data: r.data, actor: r.reviewedBy, at: r.at, pagesUpTo: r.at });
+  }
   saveConflicts(db, stream, conflicts, deps.now());
 }
 

@@ -83,6 +83,7 @@ const TYPE_LABELS: Record<SyncEventType, string> = {
   'dossier.file_removed': 'Gỡ trang số hoá',
   'dossier.pages_reordered': 'Sắp xếp lại trang số hoá',
   'dossier.conflict_resolved': 'Giải quyết xung đột',
+  'dossier.document_reviewed': 'Duyệt giấy tờ số hoá',
   'guidance.issued': 'Phiếu hướng dẫn (Mẫu 02)',
 };
 
