@@ -8,59 +8,20 @@
 //   hub_ingest_dossiers_per_s       PostgreSQL hub, 200 communes pushing at once (target ≥ 2,000)
 //   hub_push_p99_ms                 99th percentile push latency in that burst
 // BENCH_SYNC_PAGES / BENCH_SYNC_DOSSIERS shrink the day for a quick run.
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import net from 'node:net';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { startTestHub, pgAvailable, createTempDatabase } from '../test/sync-support/hubHarness';
+import { pgAvailable, createTempDatabase } from '../test/sync-support/hubHarness';
 import { openHub } from '../server/app';
-import { FaultProxy } from '../test/sync-support/faultProxy';
 import { EventMaker } from '../test/sync-support/events';
 import { gzipSync } from 'node:zlib';
-import { SyncClient, splitIntoBatches } from '../electron/services/sync/client';
 import type { SyncEvent } from '../shared/sync/protocol';
 
 export type Report = (name: string, value: number, unit: string) => void;
-
-const UP_BPS = 1_000_000;
-const DOWN_BPS = 4_000_000;
-const ONE_WAY_MS = 75;
-/** A page fits one chunk on this link; a cut costs at most this. */
-const CHUNK = 128 * 1024;
-const UPLOAD_CONCURRENCY = 4;
-
-const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-
-/** A day's work of one device: dossiers with their events and pages. */
-function makeDay(maker: EventMaker, dossiers: number, pages: number) {
-  const events: SyncEvent[] = [];
-  const files: Buffer[] = [];
-  const perDossier = Math.max(1, Math.round(pages / dossiers));
-  for (let i = 0; i < dossiers; i++) {
-    const id = randomUUID();
-    events.push(maker.received(id));
-    for (let p = 1; p <= perDossier && files.length < pages; p++) {
-      // "compact pages": ~100 KB of incompressible bytes (a WebP/JPEG scan), sizes vary.
-      const page = randomBytes(90_000 + Math.floor(Math.random() * 20_000));
-      files.push(page);
-      events.push(maker.file(id, sha256(page), page.length, p));
-    }
-    events.push(maker.status(id, 2, 4, 'Chuyển xử lý'));
-  }
-  return { events, files };
-}
-
-async function pool<T>(items: T[], n: number, fn: (t: T) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(n, items.length) }, async () => {
-      while (next < items.length) await fn(items[next++]);
-    }),
-  );
-}
 
 /**
  * sync_day_s, sync_link_efficiency_pct, sync_record_bytes_per_dossier, resume_resent_kb: a
@@ -245,4 +206,3 @@ export async function benchSync(report: Report): Promise<void> {
   await benchLink(report);
 }
 
-const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;

@@ -62,30 +62,13 @@ export interface AddPagesInput {
   onProgress?: (done: number, total: number) => void;
 }
 
-interface PageRow {
+/** A row of PAGE_SELECT: PageInfo's fields as stored, plus what stays in the main process. */
+interface PageRow extends Omit<PageInfo, 'id' | 'dossierId' | 'reusedFromPageId' | 'ocr' | 'hasText' | 'download'> {
   id: number;
   dossierId: number;
-  componentId: string;
-  position: number;
-  sha256: string;
-  mime: string;
-  byteSize: number;
-  width: number;
-  height: number;
-  dpi: number | null;
-  source: PageSource;
-  fileName: string;
-  rotation: PageRotation;
-  autoRotation: PageRotation | null;
-  skewDeg: number | null;
   compactSha256: string;
-  compactSize: number;
   thumb: string;
-  createdAt: number;
   deletedAt: number | null;
-  digitisedBy: string;
-  digitisedAt: number;
-  reviewState: number;
   reusedFromPageId: number | null;
   ocrState: OcrState | null;
   ocrError: string | null;

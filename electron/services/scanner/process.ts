@@ -120,3 +120,29 @@ export async function runToEnd(
   clearTimeout(t);
   return { code: r.code, stdout, stderr: r.stderr, timedOut, spawnError: r.spawnError };
 }
+
+/**
+ * Kills a scan that stops talking: `arm()` on every sign of life (a page, a progress line)
+ * restarts the countdown; when `ms` pass in silence, `expired` becomes true and `onExpire` runs.
+ */
+export function inactivityWatchdog(ms: number, onExpire: () => void): { arm(): void; stop(): void; readonly expired: boolean } {
+  let timer: NodeJS.Timeout | null = null;
+  let expired = false;
+  const stop = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+  };
+  return {
+    arm() {
+      stop();
+      timer = setTimeout(() => {
+        expired = true;
+        onExpire();
+      }, ms);
+    },
+    stop,
+    get expired() {
+      return expired;
+    },
+  };
+}

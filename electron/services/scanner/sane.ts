@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { ScanMode, ScanSource, ScannerDevice } from '../../../shared/capture/types';
 import { AppError } from '../errors';
 import { isSafeDeviceName, resolutionsFromRange, type ScanHandle, type ScanOutcome, type ScanRequest, type ScannedPage, type ScannerDriver } from './driver';
-import { runToEnd, startProcess } from './process';
+import { inactivityWatchdog, runToEnd, startProcess } from './process';
 
 export interface SaneDriverOptions {
   /** The scanimage binary (tests point it at a stand-in script). */
@@ -230,29 +230,21 @@ export class SaneDriver implements ScannerDriver {
         fs.rmSync(full, { force: true });
         onPage({ index: pages, data, mime: 'image/png', fileName: `quet-${String(pages).padStart(3, '0')}.png` });
       };
-      let timedOut = false;
       const pageTimeoutMs = this.opts.pageTimeoutMs ?? 120_000;
-      let timer: NodeJS.Timeout | null = null;
-      const arm = () => {
-        if (timer) clearTimeout(timer);
-        timer = setTimeout(() => {
-          timedOut = true;
-          proc.kill();
-        }, pageTimeoutMs);
-      };
+      const watchdog = inactivityWatchdog(pageTimeoutMs, () => proc.kill());
       const proc = startProcess(this.command, buildSaneScanArgs(req, opts, dir), {
         env: this.env,
         onStdoutLine: (line) => {
           if (line.trim()) deliver(line.trim());
-          arm();
+          watchdog.arm();
         },
-        onStderrLine: () => arm(),
+        onStderrLine: () => watchdog.arm(),
       });
       cancel = () => proc.kill();
       if (cancelled) proc.kill();
-      arm();
+      watchdog.arm();
       const r = await proc.exited;
-      if (timer) clearTimeout(timer);
+      watchdog.stop();
       try {
         // Pages finished but not printed yet (stdout cut by the exit): in name order.
         for (const f of fs.readdirSync(dir).filter((f) => /^p\d+\.png$/.test(f)).sort()) deliver(f);
@@ -263,7 +255,7 @@ export class SaneDriver implements ScannerDriver {
         return { kind: 'failed', pages, message: 'Chưa cài trình điều khiển máy quét SANE (gói sane-utils, lệnh scanimage).' };
       }
       if (cancelled) return { kind: 'cancelled', pages, message: pages ? `Đã huỷ; giữ ${pages} trang đã quét.` : null };
-      if (timedOut) {
+      if (watchdog.expired) {
         return { kind: 'failed', pages, message: scanFailureMessage(pages, `máy quét không phản hồi sau ${Math.round(pageTimeoutMs / 1000)} giây.`) };
       }
       const feederEmpty = /out of documents|no docs/i.test(r.stderr);

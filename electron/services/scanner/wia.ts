@@ -15,7 +15,7 @@ import path from 'node:path';
 import type { ScanMode, ScanSource, ScannerDevice } from '../../../shared/capture/types';
 import { AppError } from '../errors';
 import { isSafeDeviceName, resolutionsFromRange, type ScanHandle, type ScanOutcome, type ScanRequest, type ScannedPage, type ScannerDriver } from './driver';
-import { runToEnd, startProcess } from './process';
+import { inactivityWatchdog, runToEnd, startProcess } from './process';
 import { scanFailureMessage } from './sane';
 
 export const WIA_FORMAT_PNG = '{B96B3CAF-0728-11D3-9D7B-0000F81EF32E}';
@@ -267,7 +267,6 @@ export class WiaDriver implements ScannerDriver {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-scan-'));
       let pages = 0;
       let error: Extract<WiaEvent, { type: 'error' }> | null = null;
-      let timedOut = false;
       const pageTimeoutMs = this.opts.pageTimeoutMs ?? 180_000;
       const inv = buildWiaInvocation(
         {
@@ -282,20 +281,13 @@ export class WiaDriver implements ScannerDriver {
         },
         this.opts.command,
       );
-      let timer: NodeJS.Timeout | null = null;
-      const arm = () => {
-        if (timer) clearTimeout(timer);
-        timer = setTimeout(() => {
-          timedOut = true;
-          proc.kill();
-        }, pageTimeoutMs);
-      };
+      const watchdog = inactivityWatchdog(pageTimeoutMs, () => proc.kill());
       const proc = startProcess(inv.command, inv.args, {
         stdin: inv.stdin,
         onStdoutLine: (line) => {
           const e = parseWiaLine(line);
           if (!e) return;
-          arm();
+          watchdog.arm();
           if (e.type === 'page') {
             const full = path.resolve(e.path);
             if (path.dirname(full) !== path.resolve(dir)) return;
@@ -312,13 +304,13 @@ export class WiaDriver implements ScannerDriver {
       });
       kill = () => proc.kill();
       if (cancelled) proc.kill();
-      arm();
+      watchdog.arm();
       const r = await proc.exited;
-      if (timer) clearTimeout(timer);
+      watchdog.stop();
       fs.rmSync(dir, { recursive: true, force: true });
       if (r.spawnError) return { kind: 'failed', pages, message: 'Không chạy được PowerShell để quét.' };
       if (cancelled) return { kind: 'cancelled', pages, message: pages ? `Đã huỷ; giữ ${pages} trang đã quét.` : null };
-      if (timedOut) return { kind: 'failed', pages, message: scanFailureMessage(pages, `máy quét không phản hồi sau ${Math.round(pageTimeoutMs / 1000)} giây.`) };
+      if (watchdog.expired) return { kind: 'failed', pages, message: scanFailureMessage(pages, `máy quét không phản hồi sau ${Math.round(pageTimeoutMs / 1000)} giây.`) };
       const err = error as Extract<WiaEvent, { type: 'error' }> | null;
       if (err) return { kind: 'failed', pages, message: scanFailureMessage(pages, wiaErrorText(err.code)) };
       if (r.code !== 0) return { kind: 'failed', pages, message: scanFailureMessage(pages, 'PowerShell dừng bất thường.') };

@@ -11,17 +11,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../db/database';
+import type { SyncEnrolment } from '../../../shared/ipc/sync';
 
-export interface DeviceIdentity {
-  hubUrl: string;
-  allowInsecureHttp: boolean;
-  deviceId: string;
-  deviceName: string;
-  unitCode: string;
-  unitName: string;
-  slot: number;
-  enrolledAt: number;
-}
+/** This PC's enrolment, as the sync panel shows it (shared/ipc/sync.ts). */
+export type DeviceIdentity = SyncEnrolment;
 
 export function readIdentity(db: Db): DeviceIdentity | null {
   const r = db
