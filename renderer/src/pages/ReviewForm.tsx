@@ -114,8 +114,9 @@ export function ReviewForm({ dossierId, componentId, onDecided }: { dossierId: s
       void submit(rejecting && t === reasonRef.current ? 'reject' : 'approve');
     } else if ((e.key === 'r' || e.key === 'R') && !isTyping(t) && !e.ctrlKey && !e.altKey && !e.metaKey) {
       e.preventDefault();
-      setRejecting(true);
-      setTimeout(() => reasonRef.current?.focus(), 0);
+      // The field takes focus as it mounts (autoFocus), before the next keystroke arrives.
+      if (rejecting) reasonRef.current?.focus();
+      else setRejecting(true);
     } else if (e.key === 'Escape' && rejecting) {
       e.preventDefault();
       e.stopPropagation();
@@ -194,7 +195,7 @@ export function ReviewForm({ dossierId, componentId, onDecided }: { dossierId: s
           </div>
           {rejecting && (
             <Field name="reason" label="Lý do không duyệt" error={fields.reason} hint="Enter để xác nhận, Esc để thôi.">
-              {(p) => <input {...p} ref={reasonRef} value={reason} onChange={(e) => setReason(e.target.value)} data-testid="review-reason-input" />}
+              {(p) => <input {...p} ref={reasonRef} autoFocus value={reason} onChange={(e) => setReason(e.target.value)} data-testid="review-reason-input" />}
             </Field>
           )}
           <div className="actions">
@@ -210,10 +211,7 @@ export function ReviewForm({ dossierId, componentId, onDecided }: { dossierId: s
                 type="button"
                 className="btn danger-outline"
                 disabled={busy || !review.pages.length}
-                onClick={() => {
-                  setRejecting(true);
-                  setTimeout(() => reasonRef.current?.focus(), 0);
-                }}
+                onClick={() => setRejecting(true)}
                 data-testid="review-reject"
               >
                 Không duyệt <kbd>R</kbd>
