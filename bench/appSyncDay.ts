@@ -15,7 +15,7 @@ import { SyncClient, splitIntoBatches } from '../electron/services/sync/client';
 import { openAppServices } from '../electron/services/app';
 import { dispatch } from '../electron/ipc/dispatch';
 import { DEFAULT_WORKING_HOURS } from '../shared/domain/types';
-import { OUTBOX_COLUMNS, toWireEvent, type OutboxRow } from '../electron/services/sync/outbox';
+import { OUTBOX_COLUMNS, toWireEvent, type OutboxRow } from '../electron/services/events/outbox';
 
 export type Report = (name: string, value: number, unit: string) => void;
 

@@ -11,7 +11,8 @@ import { SettingsStore } from './settings';
 import { ProcedureStore } from './procedures';
 import { CitizenStore } from './citizens';
 import { HolidayStore } from './holidays';
-import { DossierService } from './dossiers';
+import { DossierService, unitCalendar } from './dossiers';
+import { DossierProjector, localIdentity, reprojectIfNeeded } from './dossier/projector';
 import { GuidanceService } from './guidance';
 import { FormService } from './forms';
 import { exportDossiers } from './export';
@@ -63,6 +64,13 @@ export interface AppServices {
   closeAsync(): Promise<void>;
   /** Sync with the province hub (sync/engine.ts). */
   sync: SyncEngine;
+  /** The one dossier projector (dossier/projector.ts). */
+  projector: DossierProjector;
+}
+
+/** The dossier projector of a connection, over the unit's settings and holiday table. */
+export function projectorFor(db: Db, settings = new SettingsStore(db), holidays = new HolidayStore(db)): DossierProjector {
+  return new DossierProjector({ db, calendar: () => unitCalendar(settings, holidays), identity: () => localIdentity(db, () => settings.get()?.unitCode ?? '') });
 }
 
 export function openAppServices(opts: AppServicesOptions): AppServices {
@@ -75,12 +83,14 @@ export function openAppServices(opts: AppServicesOptions): AppServices {
     procedures.importCatalogue();
     const citizens = new CitizenStore(db);
     const holidays = new HolidayStore(db);
-    const dossiers = new DossierService({ db, now, settings, procedures, holidays, citizens });
+    const projector = projectorFor(db, settings, holidays);
+    reprojectIfNeeded(db, projector, now);
+    const dossiers = new DossierService({ db, now, settings, procedures, holidays, citizens, projector });
     const guidance = new GuidanceService(db, now, settings, procedures);
     const forms = new FormService(opts.dataDir, settings, dossiers, guidance);
     const pageStore = new PageStore(opts.dataDir);
     const ocr = new OcrQueue({ db, store: pageStore, now, size: opts.ocrWorkers ?? 2, createEngine: opts.ocrEngine });
-    const pages: PagesContext = { db, dataDir: opts.dataDir, now, store: pageStore, onQueued: () => ocr.kick() };
+    const pages: PagesContext = { db, dataDir: opts.dataDir, now, store: pageStore, projector, onQueued: () => ocr.kick() };
     const imports = new PageImports({ pages });
     const capture = new CaptureService({
       dataDir: opts.dataDir,
@@ -92,7 +102,7 @@ export function openAppServices(opts: AppServicesOptions): AppServices {
       ...opts.capture,
     });
 
-    const sync = new SyncEngine({ db, dataDir: opts.dataDir, now, settings, procedures, holidays, pages, ...opts.sync });
+    const sync = new SyncEngine({ db, dataDir: opts.dataDir, now, settings, procedures, holidays, pages, projector, ...opts.sync });
 
     const handlers: Handlers = {
       'app.info': () => ({ version: opts.appVersion ?? '0.0.0', dataDir: opts.dataDir, settings: settings.get(), now: now() }),
@@ -165,7 +175,8 @@ export function openAppServices(opts: AppServicesOptions): AppServices {
       ocr,
       capture,
       sync,
-      seedDemo: (count, seedOpts) => seedDemoDossiers({ db, now, settings, procedures, holidays, dossiers }, count, seedOpts),
+      projector,
+      seedDemo: (count, seedOpts) => seedDemoDossiers({ db, now, settings, procedures, holidays, projector }, count, seedOpts),
       exportDossiers: (o) => exportDossiers(db, o),
     };
   } catch (e) {

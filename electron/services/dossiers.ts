@@ -1,7 +1,9 @@
 // Dossiers (hồ sơ): receive (Mẫu 01), refuse (Mẫu 03), list and search, detail, status
-// transitions with their event log. Every write is one IMMEDIATE transaction: the code
-// number, the Sổ theo dõi number, the dossier, its components, its first event, its search
-// entry and the citizen record commit together or not at all.
+// transitions, corrections. Every change validates, builds its protocol event(s) and hands
+// them to the one projector (dossier/projector.ts), which appends them to the dossier's log
+// and the outbox and writes the row, search entry and timeline, all in one IMMEDIATE
+// transaction with the code number, the Sổ theo dõi number and the citizen record. This file
+// writes no dossier table itself; it reads them for the lists.
 import type {
   Applicant,
   Dossier,
@@ -27,14 +29,17 @@ import { formatDossierCode } from '../../shared/domain/dossierCode';
 import type Database from 'better-sqlite3';
 import { scheduleIdleMaintenance, type Db } from './db/database';
 import { AppError } from './errors';
-import { nextYearlyNumber } from './sequences';
 import type { SettingsStore } from './settings';
 import type { ProcedureStore } from './procedures';
 import type { HolidayStore } from './holidays';
 import type { CitizenStore } from './citizens';
 import { dossiersByPageText } from './pages/search';
 import { randomUUID } from 'node:crypto';
-import { dossierUid, emit, nextDossierSequence } from './sync/outbox';
+import type { OutboxEvent } from './events/outbox';
+import { nextDossierSequence, nextYearlyNumber } from './numbering';
+import type { DossierProjector } from './dossier/projector';
+import type { DossierRepo, DossierRow, DossierValues, StoredLine } from './dossier/repo';
+import { REASON_STATUSES } from '../../shared/domain/statusEffects';
 
 /**
  * Statuses whose clock is running: overdue / due-soon lists look only at these. They are
@@ -55,62 +60,9 @@ const SOON_WORKING_HOURS = 16;
 
 const DAY_MS = 86_400_000;
 
-export interface DossierRow {
-  id: number;
-  code: string;
-  unitCode: string;
-  procedureCode: string;
-  procedureName: string;
-  fieldCode: string;
-  fieldName: string;
-  applicantName: string;
-  idNumber: string;
-  birthDate: string;
-  address: string;
-  phone: string;
-  email: string;
-  copies: number;
-  channel: 1 | 2 | 3;
-  resultDelivery: 'counter' | 'post';
-  status: DossierStatus;
-  receivedAt: number;
-  appointmentAt: number | null;
-  processingHours: number | null;
-  receivedBy: string;
-  note: string;
-  reason: string;
-  finishedAt: number | null;
-  returnedAt: number | null;
-  updatedAt: number;
-  registerBook: number;
-  registerNo: number;
-}
-
-const DOSSIER_COLUMNS = `id, code, unit_code AS unitCode, procedure_code AS procedureCode, procedure_name AS procedureName,
-  field_code AS fieldCode, field_name AS fieldName, applicant_name AS applicantName, id_number AS idNumber,
-  birth_date AS birthDate, address, phone, email, copies, channel, result_delivery AS resultDelivery, status,
-  received_at AS receivedAt, appointment_at AS appointmentAt, processing_hours AS processingHours,
-  received_by AS receivedBy, note, reason, finished_at AS finishedAt, returned_at AS returnedAt,
-  updated_at AS updatedAt, register_book AS registerBook, register_no AS registerNo`;
-
 const SUMMARY_COLUMNS = `d.id AS id, d.code AS code, d.procedure_code AS procedureCode, d.procedure_name AS procedureName,
   d.applicant_name AS applicantName, d.id_number AS idNumber, d.phone AS phone, d.status AS status,
   d.received_at AS receivedAt, d.appointment_at AS appointmentAt`;
-
-/**
- * The search text of a dossier, folded: name, ID number, phone (also in its 0… form when
- * stored as +84…), and the date/sequence part of the code ('250704-0001' → 250704, 0001).
- */
-export function searchBody(d: { applicantName: string; idNumber: string; phone: string; code: string; unitCode: string }): string {
-  const parts = [foldForSearch(d.applicantName), d.idNumber];
-  if (d.phone) {
-    parts.push(d.phone.replace(/^\+/, ''));
-    if (d.phone.startsWith('+84')) parts.push('0' + d.phone.slice(3));
-  }
-  const tail = d.code.startsWith(d.unitCode + '-') ? d.code.slice(d.unitCode.length + 1) : d.code;
-  parts.push(tail.toLowerCase());
-  return parts.join(' ');
-}
 
 /** An FTS5 MATCH expression: each folded word quoted as a string and prefix-matched, ANDed. */
 export function ftsQuery(query: string): string | null {
@@ -122,137 +74,6 @@ export function ftsQuery(query: string): string | null {
 /** A full or partial dossier code typed in the search box: matched on the unique code index. */
 const CODE_QUERY = /^[0-9A-Za-z]{1,6}(\.[0-9A-Za-z]{1,6}){1,5}-\d{1,6}(-\d{0,4})?$/;
 
-const DOSSIER_INSERT_COLUMNS: [string, keyof Omit<DossierRow, 'id'>][] = [
-  ['code', 'code'], ['unit_code', 'unitCode'], ['procedure_code', 'procedureCode'], ['procedure_name', 'procedureName'],
-  ['field_code', 'fieldCode'], ['field_name', 'fieldName'], ['applicant_name', 'applicantName'], ['id_number', 'idNumber'],
-  ['birth_date', 'birthDate'], ['address', 'address'], ['phone', 'phone'], ['email', 'email'], ['copies', 'copies'],
-  ['channel', 'channel'], ['result_delivery', 'resultDelivery'], ['status', 'status'], ['received_at', 'receivedAt'],
-  ['appointment_at', 'appointmentAt'], ['processing_hours', 'processingHours'], ['received_by', 'receivedBy'],
-  ['note', 'note'], ['reason', 'reason'], ['finished_at', 'finishedAt'], ['returned_at', 'returnedAt'],
-  ['updated_at', 'updatedAt'], ['register_book', 'registerBook'], ['register_no', 'registerNo'],
-];
-
-const COLUMN_OF = Object.fromEntries(DOSSIER_INSERT_COLUMNS.map(([column, key]) => [key, column])) as Record<keyof Omit<DossierRow, 'id'>, string>;
-
-/**
- * The row key of each editable field (shared/sync/protocol.ts EDITABLE_FIELDS) kept on the
- * dossiers row; components are rows of dossier_components and are not edited here.
- */
-export const FIELD_KEYS: Readonly<Partial<Record<EditableField, keyof Omit<DossierRow, 'id'>>>> = {
-  'applicant.fullName': 'applicantName',
-  'applicant.idNumber': 'idNumber',
-  'applicant.birthDate': 'birthDate',
-  'applicant.address': 'address',
-  'applicant.phone': 'phone',
-  'applicant.email': 'email',
-  appointmentAt: 'appointmentAt',
-  processingHours: 'processingHours',
-  note: 'note',
-  reason: 'reason',
-  copies: 'copies',
-  resultDelivery: 'resultDelivery',
-  channel: 'channel',
-};
-
-/** Prepared writes shared by the receive path and bulk seeding. */
-export class DossierWriter {
-  readonly insertDossier;
-  readonly insertComponent;
-  readonly insertEvent;
-  readonly insertFts;
-  private readonly deleteFts;
-  private readonly lastSeq;
-  private readonly getRow;
-
-  constructor(private readonly db: Db) {
-    this.insertDossier = db.prepare(
-      `INSERT INTO dossiers (${DOSSIER_INSERT_COLUMNS.map((c) => c[0]).join(', ')}, uid)
-       VALUES (${DOSSIER_INSERT_COLUMNS.map(() => '?').join(', ')}, ?)`,
-    );
-    this.insertComponent = db.prepare(
-      `INSERT INTO dossier_components (dossier_id, position, component_id, name, original, certified, photocopy, received)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    this.insertEvent = db.prepare(
-      `INSERT INTO dossier_events (dossier_id, seq, type, from_status, to_status, actor, at, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    this.lastSeq = db.prepare('SELECT coalesce(max(seq), 0) FROM dossier_events WHERE dossier_id = ?').pluck();
-    this.insertFts = db.prepare('INSERT INTO dossier_fts (rowid, body) VALUES (?, ?)');
-    this.deleteFts = db.prepare('DELETE FROM dossier_fts WHERE rowid = ?');
-    this.getRow = db.prepare(`SELECT ${DOSSIER_COLUMNS} FROM dossiers WHERE id = ?`);
-  }
-
-  row(id: number): DossierRow | undefined {
-    return this.getRow.get(id) as DossierRow | undefined;
-  }
-
-  /** Sets some columns of a dossier row; its search entry is rewritten when a searched value changed. */
-  update(before: DossierRow, values: Partial<Omit<DossierRow, 'id'>>): void {
-    const keys = Object.keys(values) as (keyof typeof values)[];
-    if (!keys.length) return;
-    this.db.prepare(`UPDATE dossiers SET ${keys.map((k) => `${COLUMN_OF[k]} = ?`).join(', ')} WHERE id = ?`).run(...keys.map((k) => values[k]), before.id);
-    const body = searchBody({ ...before, ...values });
-    if (body !== searchBody(before)) {
-      this.deleteFts.run(before.id);
-      this.insertFts.run(before.id, body);
-    }
-  }
-
-  /**
-   * Pulled field edits on the local row (sync/apply.ts): each path some dossier.field_edited
-   * touched takes its value in the derived state. Paths never edited are left alone: the
-   * appointment, say, is moved here by a local 5 → 4 and is not on the wire.
-   */
-  applyDerivedFields(id: number, state: Dossier, paths: Iterable<EditableField>): void {
-    const before = this.row(id);
-    if (!before) return;
-    const values: Partial<Record<keyof DossierRow, unknown>> = {};
-    for (const path of paths) {
-      const key = FIELD_KEYS[path];
-      const v = fieldValue(state, path);
-      if (key && v !== undefined && v !== before[key]) values[key] = v;
-    }
-    this.update(before, values as Partial<Omit<DossierRow, 'id'>>);
-  }
-
-  /** Inserts the dossier row, its components and its search entry; returns the new id. `uid` = its sync stream id. */
-  write(row: Omit<DossierRow, 'id'>, components: DossierComponent[], uid: string = randomUUID()): number {
-    const id = this.writeRow(row, components, uid);
-    this.index(id, row);
-    return id;
-  }
-
-  /** The row and its components without the search entry: bulk loads index a batch at once with `index`. */
-  writeRow(row: Omit<DossierRow, 'id'>, components: DossierComponent[], uid: string = randomUUID()): number {
-    // Positional binding: measurably faster than named parameters for 27 columns (bulk seeding).
-    const id = Number(this.insertDossier.run([...DOSSIER_INSERT_COLUMNS.map((c) => row[c[1]]), uid]).lastInsertRowid);
-    components.forEach((c, i) =>
-      this.insertComponent.run(id, i + 1, c.componentId, c.name, c.original, c.certified, c.photocopy, c.received ? 1 : 0),
-    );
-    return id;
-  }
-
-  /** The dossier's search entry (FTS5). */
-  index(id: number, row: Omit<DossierRow, 'id'>): void {
-    this.insertFts.run(id, searchBody(row));
-  }
-
-  /** Appends an event; seq is the next number in the dossier's history (pass it when known, as bulk seeding does). */
-  event(
-    dossierId: number,
-    type: DossierEventType,
-    from: DossierStatus | null,
-    to: DossierStatus | null,
-    actor: string,
-    at: EpochMs,
-    note: string,
-    seq?: number,
-  ): void {
-    const n = seq ?? (this.lastSeq.get(dossierId) as number) + 1;
-    this.insertEvent.run(dossierId, n, type, from, to, actor, at, note);
-  }
-}
-
 export interface DossierDeps {
   db: Db;
   now: () => EpochMs;
@@ -260,6 +81,7 @@ export interface DossierDeps {
   procedures: ProcedureStore;
   holidays: HolidayStore;
   citizens: CitizenStore;
+  projector: DossierProjector;
 }
 
 /** The unit's working calendar: its opening hours (settings) over the holiday table. */
@@ -269,34 +91,13 @@ export function unitCalendar(settings: SettingsStore, holidays: HolidayStore): W
 }
 
 export class DossierService {
-  readonly writer: DossierWriter;
   private readonly db: Db;
-  private readonly getStmt;
-  private readonly componentsStmt;
-  private readonly eventsStmt;
-  private readonly lastPauseStmt;
-  private readonly updateStatusStmt;
+  private readonly repo: DossierRepo;
   private readonly listCache = new Map<string, Database.Statement<unknown[]>>();
 
   constructor(private readonly deps: DossierDeps) {
     this.db = deps.db;
-    this.writer = new DossierWriter(deps.db);
-    this.getStmt = this.db.prepare(`SELECT ${DOSSIER_COLUMNS} FROM dossiers WHERE id = ?`);
-    this.componentsStmt = this.db.prepare(
-      `SELECT component_id AS componentId, name, original, certified, photocopy, received
-       FROM dossier_components WHERE dossier_id = ? ORDER BY position`,
-    );
-    this.eventsStmt = this.db.prepare(
-      `SELECT seq, dossier_id AS dossierId, type, from_status AS fromStatus, to_status AS toStatus, actor, at, note
-       FROM dossier_events WHERE dossier_id = ? ORDER BY seq`,
-    );
-    this.lastPauseStmt = this.db
-      .prepare('SELECT at FROM dossier_events WHERE dossier_id = ? AND to_status = 5 ORDER BY seq DESC LIMIT 1')
-      .pluck();
-    this.updateStatusStmt = this.db.prepare(
-      `UPDATE dossiers SET status = @status, appointment_at = @appointmentAt, finished_at = @finishedAt,
-         returned_at = @returnedAt, reason = @reason, updated_at = @updatedAt WHERE id = @id`,
-    );
+    this.repo = deps.projector.repo;
   }
 
   private calendar() {
@@ -385,7 +186,7 @@ export class DossierService {
       const registerBook = vnParts(x.receivedAt).year;
       // Inside this PC's slot like the code (sequences.ts, PROTOCOL.md §7).
       const registerNo = nextYearlyNumber(this.db, 'register', unitCode, registerBook);
-      const row: Omit<DossierRow, 'id'> = {
+      const row: DossierValues = {
         code,
         unitCode,
         procedureCode: p.code,
@@ -414,12 +215,10 @@ export class DossierService {
         registerBook,
         registerNo,
       };
-      const uid = randomUUID();
-      const id = this.writer.write(row, x.components, uid);
-      this.writer.event(id, x.eventType, null, x.status, clerk, x.now, x.reason, 1);
-      emitReceived(this.db, uid, row, x.components, x.now);
+      const stream = randomUUID();
+      const { id } = this.deps.projector.record(receivedEvents(stream, row, x.components, x.now, x.reason));
       this.deps.citizens.upsert(applicant, x.receivedAt);
-      return toDossier({ ...row, id }, x.components);
+      return this.getDossier(String(id));
     });
     const saved = tx.immediate();
     scheduleIdleMaintenance(this.db);
@@ -428,37 +227,63 @@ export class DossierService {
 
   private row(id: string): DossierRow {
     const n = Number(id);
-    const row = Number.isSafeInteger(n) ? (this.getStmt.get(n) as DossierRow | undefined) : undefined;
+    const row = Number.isSafeInteger(n) ? this.repo.row(n) : undefined;
     if (!row) throw new AppError('not_found', 'Không tìm thấy hồ sơ (có thể đã bị xoá hoặc mã không đúng).');
     return row;
   }
 
+  private uidOf(id: number): string {
+    const uid = this.repo.uid(id);
+    if (!uid) throw new Error(`dossier ${id} has no uid`);
+    return uid;
+  }
+
   getDossier(id: string): Dossier {
     const row = this.row(id);
-    return toDossier(row, this.components(row.id));
+    return toDossier(row, this.repo.components(row.id));
   }
 
-  private components(id: number): DossierComponent[] {
-    return (this.componentsStmt.all(id) as (Omit<DossierComponent, 'received'> & { received: number })[]).map((c) => ({
-      ...c,
-      received: c.received === 1,
-    }));
-  }
-
+  /**
+   * The dossier, its timeline (projected from its log; the lines made at another PC say so)
+   * merged with this PC's activity (forms printed, papers reused), and the moves allowed now.
+   */
   get(id: string): DossierDetail {
     const dossier = this.getDossier(id);
-    // Event id on the contract: '{dossierId}-{seq}'.
-    const events = (this.eventsStmt.all(Number(id)) as (Omit<DossierEvent, 'id' | 'dossierId'> & { seq: number; dossierId: number })[]).map(
-      ({ seq, ...e }) => ({ ...e, id: `${e.dossierId}-${seq}`, dossierId: String(e.dossierId) }),
-    );
+    const n = Number(id);
+    const own = this.deps.projector.identity().deviceId;
+    // Event id on the contract: '{dossierId}-{seq}' for timeline lines, '{dossierId}-a{id}' for activity.
+    const lines = this.repo.lines(n).map((l) => ({
+      id: `${id}-${l.seq}`,
+      dossierId: id,
+      type: l.type,
+      fromStatus: l.from,
+      toStatus: l.to,
+      actor: l.actor,
+      at: l.at,
+      note: lineNote(l, l.deviceId !== '' && l.deviceId !== own),
+    }));
+    const activity = this.repo.activity(n).map((a) => ({
+      id: `${id}-a${a.id}`,
+      dossierId: id,
+      type: a.type,
+      fromStatus: null,
+      toStatus: null,
+      actor: a.actor,
+      at: a.at,
+      note: a.note,
+    }));
+    const events: DossierEvent[] = [...lines];
+    for (const a of activity) {
+      const i = events.findIndex((e) => e.at > a.at);
+      events.splice(i < 0 ? events.length : i, 0, a);
+    }
     return { dossier, events, allowedTransitions: [...allowedTransitions(dossier.status)] };
   }
 
-  /** Records a 'form_printed' (or other status-less) event. */
-  recordEvent(id: string, type: DossierEventType, note: string): void {
+  /** Records a form printed at this PC in the dossier's activity (not a change of the dossier). */
+  recordPrinted(id: string, note: string): void {
     const actor = this.deps.settings.get()?.clerkName ?? '';
-    // IMMEDIATE: the next seq is read and used under the write lock (another process may append too).
-    this.db.transaction(() => this.writer.event(Number(id), type, null, null, actor, this.deps.now(), note)).immediate();
+    this.db.transaction(() => this.repo.addActivity(this.row(id).id, 'form_printed', actor, this.deps.now(), note)).immediate();
   }
 
   /**
@@ -485,15 +310,10 @@ export class DossierService {
 
       const now = this.deps.now();
       const actor = this.deps.settings.get()?.clerkName ?? '';
-      const values: Partial<Record<keyof DossierRow, unknown>> = { updatedAt: now };
-      for (const p of changed) values[FIELD_KEYS[p]!] = fieldValue(after, p);
-      this.writer.update(row, values as Partial<Omit<DossierRow, 'id'>>);
-      const note = changed.map((p) => describeFieldEdit(p, fieldValue(before, p), fieldValue(after, p))).join('; ');
-      this.writer.event(row.id, 'edited', null, null, actor, now, note);
-      const stream = dossierUid(this.db, row.id);
-      for (const p of changed) {
-        emit(this.db, { type: 'dossier.field_edited', stream, at: now, actor, body: { path: p, value: fieldValue(after, p), previous: fieldValue(before, p) } });
-      }
+      const stream = this.uidOf(row.id);
+      this.deps.projector.record(
+        changed.map((p) => ({ type: 'dossier.field_edited', stream, at: now, actor, body: { path: p, value: fieldValue(after, p), previous: fieldValue(before, p) } })),
+      );
       // The citizen record follows the corrected data (not over data of a later dossier).
       if (changed.some((p) => p.startsWith('applicant.')) && checkCccd(after.applicant.idNumber).ok) {
         this.deps.citizens.upsert(after.applicant, row.receivedAt);
@@ -516,35 +336,11 @@ export class DossierService {
         );
       }
       const now = this.deps.now();
-      let appointmentAt = row.appointmentAt;
-      let note = input.note;
-      if (from === 5 && to === 4 && appointmentAt !== null) {
-        // Supplement received: the clock resumes; the paused working hours move the
-        // appointment later (the time already used still counts), DOMAIN.md §1. The same
-        // rule applies a 5 → 4 pulled from another counter (sync/apply.ts).
-        const pauseStart = this.lastPauseStmt.get(row.id) as number | undefined;
-        if (pauseStart !== undefined) {
-          appointmentAt = appointmentAfterPauses(appointmentAt, [{ from: null, to: 5, at: pauseStart }, { from, to, at: now }], this.calendar());
-        }
-      }
-      if (appointmentAt !== row.appointmentAt && appointmentAt !== null) {
-        const p = vnParts(appointmentAt);
-        const hhmm = `${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
-        const newDate = `${String(p.day).padStart(2, '0')}/${String(p.month).padStart(2, '0')}/${p.year}`;
-        note = note ? `${note} (hẹn trả mới: ${hhmm} ${newDate})` : `Hẹn trả mới: ${hhmm} ${newDate}`;
-      }
-      this.updateStatusStmt.run({
-        id: row.id,
-        status: to,
-        appointmentAt,
-        finishedAt: to === 9 ? now : row.finishedAt,
-        returnedAt: to === 10 ? now : row.returnedAt,
-        reason: to === 8 || to === 7 ? input.note : row.reason,
-        updatedAt: now,
-      });
       const actor = this.deps.settings.get()?.clerkName ?? '';
-      this.writer.event(row.id, eventTypeForTransition(from, to), from, to, actor, now, note);
-      emit(this.db, { type: 'dossier.status_changed', stream: dossierUid(this.db, row.id), at: now, actor, body: { from, to, note, ...(to === 7 || to === 8 ? { reason: input.note } : {}) } });
+      // What the move does (end of processing, reason, the appointment moved by a supplement
+      // pause) is the projector's: shared/domain/statusEffects.ts, the same for a pulled move.
+      const reason = REASON_STATUSES.includes(to) ? { reason: input.note } : {};
+      this.deps.projector.record([{ type: 'dossier.status_changed', stream: this.uidOf(row.id), at: now, actor, body: { from, to, note: input.note, ...reason } }]);
     });
     tx.immediate();
     scheduleIdleMaintenance(this.db);
@@ -683,14 +479,14 @@ export class DossierService {
 }
 
 /**
- * The outbox events of a new dossier (sync/outbox.ts): `dossier.received` with the full
- * record; a refusal (Mẫu 03) is a registration (1) refused at once (1 → 3, with the reason).
+ * The events of a new dossier: `dossier.received` with the full record; a refusal (Mẫu 03)
+ * is a registration (1) refused at once (1 → 3, with the reason).
  */
-function emitReceived(db: Db, uid: string, row: Omit<DossierRow, 'id'>, components: DossierComponent[], now: EpochMs): void {
+function receivedEvents(stream: string, row: DossierValues, components: DossierComponent[], now: EpochMs, reason: string): OutboxEvent[] {
   const refused = row.status === 3;
-  emit(db, {
+  const received: OutboxEvent = {
     type: 'dossier.received',
-    stream: uid,
+    stream,
     at: now,
     actor: row.receivedBy,
     body: {
@@ -713,8 +509,18 @@ function emitReceived(db: Db, uid: string, row: Omit<DossierRow, 'id'>, componen
       registerBook: row.registerBook,
       registerNo: row.registerNo,
     },
-  });
-  if (refused) emit(db, { type: 'dossier.status_changed', stream: uid, at: now, actor: row.receivedBy, body: { from: 1, to: 3, note: row.reason, reason: row.reason } });
+  };
+  if (!refused) return [received];
+  return [received, { type: 'dossier.status_changed', stream, at: now, actor: row.receivedBy, body: { from: 1, to: 3, note: reason, reason } }];
+}
+
+/** A timeline line as the clerk reads it: a line made at another PC says so. */
+function lineNote(l: StoredLine, elsewhere: boolean): string {
+  if (!elsewhere) return l.conflict ? `${l.note ? `${l.note} ` : ''}(xung đột, chưa áp dụng)` : l.note;
+  if (l.type === 'received' && l.from === null) return l.note || 'Tiếp nhận tại máy khác của đơn vị (đồng bộ từ tỉnh).';
+  if (l.conflict) return `${l.note ? `${l.note} ` : ''}(máy khác; xung đột, chưa áp dụng)`;
+  if (l.from !== null || l.to !== null) return l.note || '(máy khác)';
+  return `${l.note} (máy khác)`;
 }
 
 /**

@@ -46,7 +46,7 @@ export class FormService {
     const target = path.join(dir, fileName);
     fs.writeFileSync(target + '.tmp', pdf);
     fs.renameSync(target + '.tmp', target);
-    if (input.kind !== 'mau02') this.dossiers.recordEvent(input.id, 'form_printed', `${LABELS[input.kind]}: ${fileName}`);
+    if (input.kind !== 'mau02') this.dossiers.recordPrinted(input.id, `${LABELS[input.kind]}: ${fileName}`);
     return { kind: input.kind, fileName, pdfBase64: pdf.toString('base64') };
   }
 }

@@ -7,11 +7,11 @@ import type { HandlerInput } from '../../shared/ipc/contract';
 import { vnParts } from '../../shared/domain/vnTime';
 import type { Db } from './db/database';
 import { AppError } from './errors';
-import { nextYearlyNumber } from './sequences';
+import { nextYearlyNumber } from './numbering';
 import type { SettingsStore } from './settings';
 import type { ProcedureStore } from './procedures';
 import { randomUUID } from 'node:crypto';
-import { emit } from './sync/outbox';
+import { emit } from './events/outbox';
 import { slotOfYearlyNumber, type SyncEventOf } from '../../shared/sync/protocol';
 
 interface SlipRow {

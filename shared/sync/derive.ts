@@ -23,6 +23,7 @@
 //  - review decisions on digitised papers: the last dossier.document_reviewed per component
 //    (or result) by (at, eventId).
 import type { Dossier, DossierStatus, EpochMs } from '../domain/types';
+import { applyStatusMove } from '../domain/statusEffects';
 import type { DocumentReviewedBody, EditableField, FieldEditedBody, FileAttachedBody, StatusChangedBody, SyncEvent, SyncEventOf } from './protocol';
 
 export interface AttachedFile extends FileAttachedBody {
@@ -218,11 +219,7 @@ export function deriveDossier(events: readonly SyncEvent[]): DeriveResult {
   );
   for (const e of statusChain.applied) {
     const body: StatusChangedBody = e.body;
-    state.status = body.to;
-    if (body.to === 9) state.finishedAt = e.at;
-    if (body.to === 10) state.returnedAt = e.at;
-    if (body.reason !== undefined) state.reason = body.reason;
-    else if (body.to === 3 || body.to === 7 || body.to === 8) state.reason = body.note;
+    applyStatusMove(state, { from: body.from, to: body.to, at: e.at, note: body.note, ...(body.reason !== undefined ? { reason: body.reason } : {}) });
     state.history.push({
       eventId: e.eventId,
       deviceId: e.deviceId,

@@ -1,6 +1,7 @@
 // Pages scanned at the unit's other counter, in Chromium: rows made from pulled attach events
 // (pages/fromSync.ts, as sync/apply.ts makes them) show "Từ máy khác"; until their file is
 // here, "Đang tải về…" or "Chưa tải được: …" with the reason; the thumbnail once it arrives.
+import { projectorFor } from '../../electron/services/app';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -32,7 +33,7 @@ describe('trang từ máy khác', () => {
     }));
     // A second connection to the app's file, as the sync engine would write from a pull.
     const db = openDatabase(path.join(run.dataDir, DB_FILE_NAME));
-    const pages = { db, dataDir: run.dataDir, now: Date.now, store: new PageStore(run.dataDir) };
+    const pages = { db, dataDir: run.dataDir, now: Date.now, store: new PageStore(run.dataDir), projector: projectorFor(db) };
     try {
       db.transaction(() => reconcilePulledPages(db, Number(d.id), files, Date.now())).immediate();
       await storeDownloadedPage(pages, files[0], images[0]);

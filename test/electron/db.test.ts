@@ -57,6 +57,8 @@ describe('openDatabase', () => {
         'dossier_results', 'digitised_documents',
         // migration 7 (pages of the unit's other PCs)
         'sync_downloads',
+        // migration 9 (one dossier core: this PC's activity log, the projection's version)
+        'dossier_activity', 'projection_state',
       ].sort(),
     );
     db.close();

@@ -8,7 +8,7 @@ import { MIGRATIONS } from '../../electron/services/db/migrations';
 import { findNgayBanHanh, findSoKyHieu } from '../../electron/services/pages/review';
 import { REUSE_CANDIDATES_SQL } from '../../electron/services/pages/reuse';
 import { PAGE_MESSAGES as M } from '../../electron/services/pages/messages';
-import { toWireEvent } from '../../electron/services/sync/outbox';
+import { toWireEvent } from '../../electron/services/events/outbox';
 import { toDongBoHoSoMC } from '../../server/national';
 import { deriveDossier } from '../../shared/sync/derive';
 import { syncEventSchema, type SyncEvent } from '../../shared/sync/protocol';

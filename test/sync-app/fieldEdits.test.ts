@@ -53,8 +53,8 @@ describe('field edits between two counters (hub on PGlite)', () => {
     expect(after.dossier.copies).toBe(2);
     expect(edits(after.events)).toEqual([
       'Địa chỉ Ấp Mỹ Hoà, xã Định Mỹ, An Giang → Tổ 3, ấp Mỹ Hoà, xã Định Mỹ (máy khác)',
-      'Số điện thoại 0912345678 → 0987654321 (máy khác)',
-      'Số bộ hồ sơ 1 → 2 (máy khác)',
+      // The corrections A saved together are one line, on B as on A (one projector).
+      'Số điện thoại 0912345678 → 0987654321; Số bộ hồ sơ 1 → 2 (máy khác)',
     ]);
     expect((await b.call('dossiers.list', { query: '0987654321', limit: 5 })).items.map((x) => x.id)).toEqual([bid]);
     expect((await b.call('dossiers.list', { query: '0912345678', limit: 5 })).items).toEqual([]);

@@ -37,9 +37,9 @@ describe('migration 7', () => {
     expect(() => v6.prepare(`INSERT INTO pages (${PAGE_COLUMNS}) VALUES (1, 'c', 4, ?, 'image/png', 1, 1, 1, 1, 'sync', '', ?, 1, ?, 0, 'x', 0, NULL, 0, 0)`).run(h('1'), h('1'), '')).toThrow(/CHECK/);
     v6.close();
 
-    const db = openDatabase(file);
+    const db = openDatabase(file, { migrations: MIGRATIONS.filter((m) => m.version <= 7) });
     page = pageInto(db);
-    expect(db.pragma('user_version', { simple: true })).toBeGreaterThanOrEqual(7);
+    expect(db.pragma('user_version', { simple: true })).toBe(7);
     expect(db.prepare(`SELECT id, ${PAGE_COLUMNS}, rotation, deleted_at, review_state FROM pages ORDER BY id`).all()).toEqual(before);
     expect(db.pragma('foreign_key_check')).toEqual([]);
     expect(db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'pages'").pluck().get()).toBe(40);
@@ -60,6 +60,32 @@ describe('migration 7', () => {
     expect(db.prepare("SELECT count(*) FROM outbox WHERE type = 'dossier.file_attached'").pluck().get()).toBe(4);
     expect(() => page.run(6, h('9'), 'bogus', h('9'), h('9'), null)).toThrow(/CHECK/);
     expect(db.prepare("SELECT count(*) FROM sync_downloads").pluck().get()).toBe(0);
+    db.close();
+  });
+
+  it('migration 9: keeps each own page linked to the attach event the trigger wrote, drops the trigger, gives an old dossier a local log', () => {
+    const file = path.join(dir, 'v6.sqlite'); // left at version 7 by the test above
+    const v7 = openDatabase(file, { migrations: MIGRATIONS.filter((m) => m.version <= 7) });
+    const events = v7
+      .prepare(`SELECT event_id AS id, json_extract(body, '$.sha256') AS sha, json_extract(body, '$.page') AS page FROM outbox WHERE type = 'dossier.file_attached' ORDER BY outbox.id`)
+      .all() as { id: string; sha: string; page: number }[];
+    const own = v7.prepare("SELECT id, compact_sha256 AS sha, position FROM pages WHERE source <> 'sync' ORDER BY id").all() as { id: number; sha: string; position: number }[];
+    expect(events).toHaveLength(own.length);
+    v7.close();
+
+    const db = openDatabase(file);
+    // Rows alike in dossier, component, compact copy and time are paired in insertion order.
+    const linked = db.prepare("SELECT id, event_id FROM pages WHERE source <> 'sync' ORDER BY id").all() as { id: number; event_id: string }[];
+    expect(linked.map((r) => r.event_id)).toEqual(events.map((e) => e.id));
+    expect(db.prepare("SELECT event_id FROM pages WHERE source = 'sync'").pluck().get()).toBe('e1');
+    expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%INSERT INTO outbox%'").pluck().get()).toBe(0);
+    const before = db.prepare('SELECT count(*) FROM outbox').pluck().get() as number;
+    pageInto(db).run(7, 'f'.repeat(64), 'file', 'e'.repeat(64), 'd'.repeat(64), null);
+    expect(db.prepare('SELECT count(*) FROM outbox').pluck().get()).toBe(before);
+    // The dossier received before sync: a receipt in its local log (never in the outbox).
+    const log = db.prepare("SELECT type FROM sync_remote_events WHERE stream = (SELECT uid FROM dossiers WHERE id = 1)").pluck().all();
+    expect(log).toEqual(['dossier.received']);
+    expect(db.prepare("SELECT count(*) FROM outbox WHERE type = 'dossier.received'").pluck().get()).toBe(0);
     db.close();
   });
 });

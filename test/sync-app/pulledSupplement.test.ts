@@ -6,7 +6,6 @@ import { startTestHub, type TestHub } from '../sync-support/hubHarness';
 import { vnTime } from '../../shared/domain/vnTime';
 import type { PullItem, SyncEvent } from '../../shared/sync/protocol';
 import { applyPulledItems, applyStream, type ApplyDeps, type ApplyStats } from '../../electron/services/sync/apply';
-import { DossierWriter } from '../../electron/services/dossiers';
 import { HolidayStore } from '../../electron/services/holidays';
 import { ProcedureStore } from '../../electron/services/procedures';
 import { SettingsStore } from '../../electron/services/settings';
@@ -70,7 +69,7 @@ describe('a pulled 5 → 4 moves the appointment like a local one', () => {
     const third = await configuredSyncApp({ now: c.now });
     apps.push(third);
     const db = third.services.db;
-    const deps: ApplyDeps = { db, now: c.now, procedures: new ProcedureStore(db, c.now), holidays: new HolidayStore(db), settings: new SettingsStore(db), writer: new DossierWriter(db) };
+    const deps: ApplyDeps = { db, now: c.now, procedures: new ProcedureStore(db, c.now), holidays: new HolidayStore(db), projector: third.services.projector };
     const id = { deviceId: 'may-3', unitCode: UNIT.unitCode };
     const stats = (): ApplyStats => ({ events: 0, dossiersAdded: 0, updates: 0, problems: [] });
     const reversed = items.slice().reverse();

@@ -1,5 +1,6 @@
 // Helpers for the app-side sync tests: an app (real services on a temp folder) enrolled with a
 // REAL hub (test/sync-support/hubHarness.ts), optionally through the fault proxy.
+import { attachPages } from '../../electron/services/pages/attachEvents';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,7 +10,7 @@ import { openAppServices, type AppServices } from '../../electron/services/app';
 import type { CallInput, CallOutput, Channel } from '../../shared/ipc/contract';
 import { UNIT, receiveInput, APPLICANT } from '../electron/helpers/services';
 import type { TestHub } from '../sync-support/hubHarness';
-import { OUTBOX_COLUMNS, toWireEvent, type OutboxRow } from '../../electron/services/sync/outbox';
+import { OUTBOX_COLUMNS, toWireEvent, type OutboxRow } from '../../electron/services/events/outbox';
 import type { SyncEvent } from '../../shared/sync/protocol';
 import type { OcrEngine } from '../../electron/services/pages/ocrQueue';
 
@@ -100,13 +101,22 @@ export function attachPage(app: SyncTestApp, dossierId: string, componentId: str
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, bytes);
   const now = Date.now();
-  app.services.db
-    .prepare(
-      `INSERT INTO pages (dossier_id, component_id, position, sha256, mime, byte_size, width, height, dpi, source, file_name,
-         compact_sha256, compact_size, thumb, created_at, digitised_by, digitised_at)
-       VALUES (?, ?, ?, ?, 'image/png', ?, 1000, 1400, 200, 'file', '', ?, ?, ?, ?, 'Nguyễn Thị Lan', ?)`,
-    )
-    .run(Number(dossierId), componentId, position, sha, bytes.length, sha, bytes.length, sha, now, now);
+  const db = app.services.db;
+  // The row as addPages writes it, and its dossier.file_attached through the projector.
+  db.transaction(() => {
+    const id = Number(
+      db
+        .prepare(
+          `INSERT INTO pages (dossier_id, component_id, position, sha256, mime, byte_size, width, height, dpi, source, file_name,
+             compact_sha256, compact_size, thumb, created_at, digitised_by, digitised_at)
+           VALUES (?, ?, ?, ?, 'image/png', ?, 1000, 1400, 200, 'file', '', ?, ?, ?, ?, 'Nguyễn Thị Lan', ?)`,
+        )
+        .run(Number(dossierId), componentId, position, sha, bytes.length, sha, bytes.length, sha, now, now).lastInsertRowid,
+    );
+    attachPages(db, app.services.projector, Number(dossierId), [
+      { id, componentId, position, compactSha256: sha, compactSize: bytes.length, createdAt: now, actor: 'Nguyễn Thị Lan' },
+    ]);
+  }).immediate();
   return sha;
 }
 

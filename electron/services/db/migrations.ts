@@ -558,6 +558,119 @@ export const MIGRATIONS: Migration[] = [
       db.exec('CREATE INDEX dossiers_id_number ON dossiers(id_number)');
     },
   },
+  {
+    version: 9,
+    name: 'one dossier core: every change an event, the timeline projected from the log, no outbox trigger',
+    up: (db) => {
+      // A dossier is its event log (own events in the outbox, other PCs' in
+      // sync_remote_events); its row, search entry and timeline are projected from that log by
+      // one projector (electron/services/dossier/projector.ts), which rebuilds every projection
+      // after this migration (projection_state.version 0 → current).
+      // - dossier_events (the timeline) keeps the event each line stands for, the PC it was
+      //   made at and whether it lost a conflict; lines that are no event (a form printed,
+      //   papers reused) move to dossier_activity, this PC's own log.
+      // - pages.event_id: the dossier.file_attached event that attached the page, written in
+      //   code like every other event. Backfilled here from the trigger's events by the match
+      //   sync/pageEvents.ts used (dossier, component, compact copy, created_at; rows alike in
+      //   all four paired in insertion order). Then the trigger is dropped.
+      // - Dossiers with no dossier.received in their log (received before sync existed, or
+      //   seeded) get one, and a status move for each status line of their timeline that has
+      //   no event, so that every dossier can be projected from its log. These stay on this PC.
+      const uuid = `lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))`;
+      db.exec(`
+        CREATE TABLE dossier_activity (
+          id         INTEGER PRIMARY KEY AUTOINCREMENT,
+          dossier_id INTEGER NOT NULL REFERENCES dossiers(id),
+          type       TEXT NOT NULL,
+          actor      TEXT NOT NULL,
+          at         INTEGER NOT NULL,
+          note       TEXT NOT NULL
+        );
+        CREATE INDEX dossier_activity_dossier ON dossier_activity(dossier_id, at);
+        INSERT INTO dossier_activity (dossier_id, type, actor, at, note)
+          SELECT dossier_id, type, actor, at, note FROM dossier_events WHERE type IN ('form_printed', 'reused') ORDER BY dossier_id, seq;
+        DELETE FROM dossier_events WHERE type IN ('form_printed', 'reused');
+
+        ALTER TABLE dossier_events ADD COLUMN event_id TEXT;
+        ALTER TABLE dossier_events ADD COLUMN device_id TEXT NOT NULL DEFAULT '';
+        ALTER TABLE dossier_events ADD COLUMN conflict INTEGER NOT NULL DEFAULT 0;
+
+        ALTER TABLE pages ADD COLUMN event_id TEXT;
+        UPDATE pages SET event_id = (
+          SELECT m.event_id FROM (
+            SELECT p.id AS page_id, e.event_id FROM
+              (SELECT id, dossier_id, component_id, compact_sha256, created_at,
+                      row_number() OVER (PARTITION BY dossier_id, component_id, compact_sha256, created_at ORDER BY id) AS k
+                 FROM pages WHERE source <> 'sync') p
+              JOIN dossiers d ON d.id = p.dossier_id
+              JOIN (SELECT event_id, stream, at, json_extract(body, '$.componentId') AS component_id, json_extract(body, '$.sha256') AS sha,
+                           row_number() OVER (PARTITION BY stream, at, json_extract(body, '$.componentId'), json_extract(body, '$.sha256') ORDER BY id) AS k
+                      FROM outbox WHERE type = 'dossier.file_attached') e
+                ON e.stream = d.uid AND e.at = p.created_at AND e.component_id = p.component_id AND e.sha = p.compact_sha256 AND e.k = p.k
+          ) m WHERE m.page_id = pages.id)
+        WHERE source <> 'sync';
+        UPDATE pages SET event_id = remote_event_id WHERE source = 'sync';
+        CREATE UNIQUE INDEX pages_event ON pages(event_id) WHERE event_id IS NOT NULL;
+        DROP TRIGGER pages_sync_outbox;
+
+        CREATE TABLE projection_state (
+          id      INTEGER PRIMARY KEY CHECK (id = 1),
+          version INTEGER NOT NULL
+        );
+        INSERT INTO projection_state (id, version) VALUES (1, 0);
+      `);
+      // Logs for dossiers without a receipt event.
+      const orphans = db
+        .prepare(
+          `SELECT d.* FROM dossiers d WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.stream = d.uid AND o.type = 'dossier.received')
+             AND NOT EXISTS (SELECT 1 FROM sync_remote_events r WHERE r.stream = d.uid AND r.type = 'dossier.received')`,
+        )
+        .all() as Record<string, unknown>[];
+      // Kept as events from elsewhere (device ''), never in the outbox: codes made before the
+      // slot numbering must not go to the hub (migration 3), and the log is this PC's record.
+      const newId = db.prepare(`SELECT ${uuid}`).pluck();
+      const remote = db.prepare(`INSERT INTO sync_remote_events (event_id, stream, type, device_id, at, event, cursor, applied_at) VALUES (?, ?, ?, '', ?, ?, 0, ?)`);
+      let seq = 0;
+      const insert = (stream: string, unitCode: string, type: string, at: number, actor: string, body: object, createdAt: number) => {
+        const eventId = newId.get() as string;
+        const event = { eventId, deviceId: '', unitCode, dossierId: stream, seq: ++seq, at, actor, type, body };
+        remote.run(eventId, stream, type, at, JSON.stringify(event), createdAt);
+      };
+      const comps = db.prepare('SELECT component_id, name, original, certified, photocopy, received FROM dossier_components WHERE dossier_id = ? ORDER BY position');
+      const lines = db.prepare('SELECT type, from_status, to_status, actor, at, note FROM dossier_events WHERE dossier_id = ? ORDER BY seq');
+      const hasMove = db
+        .prepare(`SELECT 1 FROM outbox WHERE stream = ? AND type = 'dossier.status_changed' AND at = ? AND json_extract(body, '$.to') = ?
+                  UNION ALL SELECT 1 FROM sync_remote_events WHERE stream = ? AND type = 'dossier.status_changed' AND at = ? AND json_extract(event, '$.body.to') = ?`)
+        .pluck();
+      for (const d of orphans) {
+        const history = lines.all(d.id) as { type: string; from_status: number | null; to_status: number | null; actor: string; at: number; note: string }[];
+        const moves = history.filter((h) => h.from_status !== null && h.to_status !== null);
+        const refusedAtOnce = d.status === 3 && !moves.length;
+        const start = refusedAtOnce ? 1 : ((history.find((h) => h.from_status === null && h.to_status !== null)?.to_status ?? moves[0]?.from_status ?? d.status) as number);
+        const body = {
+          code: d.code, procedureCode: d.procedure_code, procedureName: d.procedure_name, fieldCode: d.field_code, fieldName: d.field_name,
+          applicant: { fullName: d.applicant_name, idNumber: d.id_number, birthDate: d.birth_date, address: d.address, phone: d.phone, email: d.email },
+          components: (comps.all(d.id) as Record<string, unknown>[]).map((c) => ({
+            componentId: c.component_id, name: c.name, original: c.original, certified: c.certified, photocopy: c.photocopy, received: c.received === 1,
+          })),
+          copies: d.copies, channel: d.channel, resultDelivery: d.result_delivery, status: start, receivedAt: d.received_at,
+          appointmentAt: d.appointment_at, processingHours: d.processing_hours, receivedBy: d.received_by, note: d.note,
+          registerBook: d.register_book, registerNo: d.register_no,
+        };
+        const receivedAt = d.received_at as number;
+        const uid = d.uid as string;
+        const unit = d.unit_code as string;
+        const clerk = String(d.received_by).slice(0, 120);
+        insert(uid, unit, 'dossier.received', receivedAt, clerk, body, receivedAt);
+        if (refusedAtOnce) insert(uid, unit, 'dossier.status_changed', receivedAt, clerk, { from: 1, to: 3, note: d.reason, reason: d.reason }, receivedAt);
+        for (const m of moves) {
+          if (hasMove.get(d.uid, m.at, m.to_status, d.uid, m.at, m.to_status)) continue;
+          const reason = m.to_status === 3 || m.to_status === 7 || m.to_status === 8 ? { reason: m.note } : {};
+          insert(uid, unit, 'dossier.status_changed', m.at, m.actor.slice(0, 120), { from: m.from_status, to: m.to_status, note: m.note.slice(0, 2000), ...reason }, m.at);
+        }
+      }
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -31,8 +31,8 @@ import { pageView } from '../ocr/views';
 import { diskWriteError, PageStore, writePageBlobs, type BlobRef } from './pageStore';
 import { prepareFile, type InputFile, type PageFileMeta, type PreparedPageFile } from './inputs';
 import { PAGE_MESSAGES as M } from './messages';
-import { emit } from '../sync/outbox';
-import { attachEventOfPage } from '../sync/pageEvents';
+import { attachEventOfPage, attachPages, type NewPage } from './attachEvents';
+import type { DossierProjector } from '../dossier/projector';
 
 export { PageStore, realFs, type FsSeam } from './pageStore';
 export { PAGE_MESSAGES, MAX_PDF_PAGES } from './messages';
@@ -45,6 +45,8 @@ export interface PagesContext {
   dataDir: string;
   now: () => number;
   store: PageStore;
+  /** The dossier projector: a page's dossier.file_attached goes through it (attachEvents.ts). */
+  projector: DossierProjector;
   /** Told when new OCR jobs are queued (the OCR queue of the app; absent in tools that only import). */
   onQueued?: () => void;
 }
@@ -242,6 +244,7 @@ export function insertPageRows(ctx: PagesContext, input: PageTarget, prepared: P
       .transaction(() => {
         let pos = nextPosition(ctx.db, dossier.id, input.componentId);
         const out: number[] = [];
+        const attached: NewPage[] = [];
         for (const p of prepared) {
           const id = Number(
             insertPage.run(
@@ -271,7 +274,9 @@ export function insertPageRows(ctx: PagesContext, input: PageTarget, prepared: P
             indexPageText(ctx.db, id);
           } else insertJob.run(id, dossier.id, now);
           out.push(id);
+          attached.push({ id, componentId: input.componentId, position: pos - 1, compactSha256: p.compact.sha256, compactSize: p.compact.size, createdAt: now, actor: input.actor });
         }
+        attachPages(ctx.db, ctx.projector, dossier.id, attached);
         setComponentState(ctx.db, dossier.id, input.componentId, 1, now);
         return out;
       })
@@ -324,7 +329,7 @@ export function reorderPages(ctx: PagesContext, dossierId: string, componentId: 
       // The attach events of the pages in their new order (a page from before sync has none).
       const order = want.flatMap((id) => attachEventOfPage(ctx.db, pageRow(ctx.db, id)) ?? []);
       if (moved && order.length) {
-        emit(ctx.db, { type: 'dossier.pages_reordered', stream: order[0].stream, at: ctx.now(), actor, body: { componentId, order: order.map((a) => a.eventId) } });
+        ctx.projector.record([{ type: 'dossier.pages_reordered', stream: order[0].stream, at: ctx.now(), actor, body: { componentId, order: order.map((a) => a.eventId) } }]);
       }
     })
     .immediate();
@@ -340,7 +345,7 @@ export function rotatePage(ctx: PagesContext, pageId: string, rotation: PageRota
 /**
  * Soft delete: the row stays (deleted_at), the blob stays (other rows may share it); OCR and
  * search drop it. A page that went to the hub is withdrawn there by dossier.file_removed,
- * written in the same transaction (sync/pageEvents.ts finds the attach event it names).
+ * written in the same transaction (attachEvents.ts keeps the attach event on the row).
  */
 export function deletePage(ctx: PagesContext, pageId: string, actor: string, cancelOcr?: (pageId: number) => void): { deleted: string } {
   const row = pageRow(ctx.db, pageId);
@@ -352,7 +357,7 @@ export function deletePage(ctx: PagesContext, pageId: string, actor: string, can
       const attached = attachEventOfPage(ctx.db, row);
       if (attached) {
         const { sha256, componentId, page } = attached.body;
-        emit(ctx.db, { type: 'dossier.file_removed', stream: attached.stream, at: now, actor, body: { attachedEventId: attached.eventId, sha256, componentId, page } });
+        ctx.projector.record([{ type: 'dossier.file_removed', stream: attached.stream, at: now, actor, body: { attachedEventId: attached.eventId, sha256, componentId, page } }]);
       }
     })
     .immediate();

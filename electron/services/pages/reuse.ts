@@ -11,6 +11,7 @@ import type { PageInfo, ReuseCandidate } from '../../../shared/ipc/pages';
 import { pageRow, requireDossier, setComponentState, toPageInfo, type PagesContext } from './index';
 import { copyDocumentData, documentTarget } from './review';
 import { indexPageText } from './search';
+import { attachPages, type NewPage } from './attachEvents';
 import { PAGE_MESSAGES as M } from './messages';
 
 const MAX_CANDIDATES = 50;
@@ -100,9 +101,9 @@ export function attachReused(
       const originOf = (p: Record<string, unknown>) => (p.reused_from_page_id as number | null) ?? (p.id as number);
       const todo = pages.filter((p) => !already.has(originOf(p)));
       if (!todo.length) return [];
-      // Before the inserts: the sync trigger (migration 5) puts this state in each page's event.
       setComponentState(ctx.db, target.id, input.componentId, fromResult ? 3 : 2, now, source.code);
       const out: number[] = [];
+      const attached: NewPage[] = [];
       for (const p of todo) {
         const origin = originOf(p);
         const id = Number(
@@ -114,15 +115,14 @@ export function attachReused(
         copyText.run(id, p.id);
         indexPageText(ctx.db, id);
         out.push(id);
+        attached.push({ id, componentId: input.componentId, position: pos - 1, compactSha256: p.compact_sha256 as string, compactSize: p.compact_size as number, createdAt: now, actor: input.actor, reuse: fromResult ? 3 : 2 });
       }
+      attachPages(ctx.db, ctx.projector, target.id, attached);
       copyDocumentData(ctx.db, { dossierId: source.id, componentId: input.sourceComponentId }, { dossierId: target.id, componentId: input.componentId }, now);
-      const seq = (ctx.db.prepare('SELECT coalesce(max(seq), 0) FROM dossier_events WHERE dossier_id = ?').pluck().get(target.id) as number) + 1;
       const note = fromResult
         ? `Tái sử dụng kết quả của hồ sơ ${source.code} ("${sourceDoc.name}", ${out.length} trang) cho "${component.name}"`
         : `Tái sử dụng ${out.length} trang "${component.name}" đã số hoá từ hồ sơ ${source.code}`;
-      ctx.db
-        .prepare(`INSERT INTO dossier_events (dossier_id, seq, type, from_status, to_status, actor, at, note) VALUES (?, ?, 'reused', NULL, NULL, ?, ?, ?)`)
-        .run(target.id, seq, input.actor, now, note);
+      ctx.projector.repo.addActivity(target.id, 'reused', input.actor, now, note);
       return out;
     })
     .immediate();

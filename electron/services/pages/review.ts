@@ -18,7 +18,6 @@ import type { DocumentData, DocumentKind, DocumentRef, DocumentReview, DossierRe
 import { documentReviewState } from '../../../shared/ipc/pages';
 import { listPages, requireDossier, type PagesContext } from './index';
 import { PAGE_MESSAGES as M } from './messages';
-import { emit } from '../sync/outbox';
 
 /** Statuses after which the result can be digitised: 9 Đã xử lý xong, 10 Đã trả kết quả. */
 export const RESULT_STATUSES: readonly number[] = [9, 10];
@@ -212,7 +211,7 @@ export function saveReview(
       const stream = state ? syncedStream(ctx.db, d.id) : null;
       if (state && stream) {
         const body = { componentId: input.componentId, state, reason, data: input.data, reviewedBy: input.actor.slice(0, 120) };
-        emit(ctx.db, { type: 'dossier.document_reviewed', stream, at: now, actor: input.actor, body });
+        ctx.projector.record([{ type: 'dossier.document_reviewed', stream, at: now, actor: input.actor, body }]);
       }
     })
     .immediate();

@@ -1,7 +1,9 @@
 // Bulk seeding of demo dossiers (CLI `seed`, the benchmark): about ten years of counter
 // work ending today, a realistic procedure mix, returning citizens, statuses and events
-// that fit each dossier's age. Same tables and the same write statements as the receive
-// path (DossierWriter), but in large transactions.
+// that fit each dossier's age. Each dossier is its event log like any other (a receipt and
+// its status moves), projected by the one projector, in large transactions. The demo events
+// are kept in the log of events from elsewhere (sync_remote_events, device ''), never in the
+// outbox: demo data never goes to the province.
 //
 // Speed: into an empty table the secondary indexes are dropped first and rebuilt at the
 // end (one sort per index instead of a million random B-tree inserts), synchronous is OFF
@@ -14,7 +16,10 @@ import type { Db } from '../db/database';
 import type { SettingsStore } from '../settings';
 import type { ProcedureStore } from '../procedures';
 import type { HolidayStore } from '../holidays';
-import type { DossierService, DossierRow } from '../dossiers';
+import { randomUUID } from 'node:crypto';
+import type { DossierProjector } from '../dossier/projector';
+import type { DossierValues } from '../dossier/repo';
+import type { SyncEvent } from '../../../shared/sync/protocol';
 import { createDemoGenerator } from './demoData';
 
 export interface SeedOptions {
@@ -30,7 +35,7 @@ export interface SeedDeps {
   settings: SettingsStore;
   procedures: ProcedureStore;
   holidays: HolidayStore;
-  dossiers: DossierService;
+  projector: DossierProjector;
 }
 
 /** Share of dossiers per procedure code at a commune counter (certification dominates). */
@@ -97,7 +102,10 @@ export function seedDemoDossiers(deps: SeedDeps, count: number, opts: SeedOption
   const cache = db.pragma('cache_size', { simple: true }) as number;
   db.pragma('synchronous = OFF');
   db.pragma('cache_size = -524288'); // 512 MB while seeding
-  const writer = deps.dossiers.writer;
+  const { projector } = deps;
+  const insertEvent = db.prepare(
+    'INSERT INTO sync_remote_events (event_id, stream, type, device_id, at, event, cursor, applied_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?)',
+  );
   const upsertCitizen = db.prepare(
     `INSERT INTO citizens (id_number, full_name, birth_date, address, phone, email, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -123,7 +131,7 @@ export function seedDemoDossiers(deps: SeedDeps, count: number, opts: SeedOption
        ON CONFLICT (kind, unit_code, period) DO UPDATE SET last = excluded.last`,
     );
     const seqs = new Map<string, number>();
-    const toIndex: [number, Omit<DossierRow, 'id'>][] = [];
+    const toIndex: [number, string][] = [];
     const next = (kind: 'dossier' | 'register', period: string): number => {
       const key = `${kind}|${period}`;
       const n = (seqs.get(key) ?? ((readSeq.get(kind, unit, period) as number | undefined) ?? 0)) + 1;
@@ -155,7 +163,7 @@ export function seedDemoDossiers(deps: SeedDeps, count: number, opts: SeedOption
         const registerBook = vnParts(receivedAt).year;
         const registerNo = next('register', String(registerBook));
         const refused = plan.status === 3;
-        const row: Omit<DossierRow, 'id'> = {
+        const row: DossierValues = {
           code: formatDossierCode(unit, receivedAt, seq),
           unitCode: unit,
           procedureCode: p.code,
@@ -185,9 +193,10 @@ export function seedDemoDossiers(deps: SeedDeps, count: number, opts: SeedOption
           registerNo,
         };
         const components: DossierComponent[] = refused ? [] : input.components;
-        const id = writer.writeRow(row, components);
-        toIndex.push([id, row]);
-        plan.events.forEach(([type, fromS, toS, at, note], k) => writer.event(id, type, fromS, toS, clerk, at, note, k + 1));
+        const stream = randomUUID();
+        const events = demoLog(stream, row, components, plan);
+        for (const e of events) insertEvent.run(e.eventId, stream, e.type, '', e.at, JSON.stringify(e), now);
+        projector.project(stream, { now, events, deferIndex: (id, body) => toIndex.push([id, body]) });
         // A returning citizen from the pool carries the same data: record each one once per run
         // (times increase, so the first sighting's data is also the latest).
         if (!seenCitizens.has(a.idNumber)) {
@@ -203,7 +212,7 @@ export function seedDemoDossiers(deps: SeedDeps, count: number, opts: SeedOption
       // out as a new segment whenever another statement opens a savepoint (the dossier insert
       // does, for its trigger), so entries interleaved with rows would make one segment per
       // dossier and hit FTS5's segment limit (SQLITE_FULL) with automerge off.
-      for (const [id, row] of toIndex) writer.index(id, row);
+      for (const [id, body] of toIndex) projector.repo.index(id, body);
       toIndex.length = 0;
     });
     while (done < count) {
@@ -232,6 +241,45 @@ export function seedDemoDossiers(deps: SeedDeps, count: number, opts: SeedOption
   }
   db.pragma('wal_checkpoint(TRUNCATE)');
   return { count, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** The log of a demo dossier: its receipt (a refusal: registered, then refused) and its moves. */
+function demoLog(stream: string, row: DossierValues, components: DossierComponent[], plan: Life): SyncEvent[] {
+  let seq = 0;
+  const envelope = (at: EpochMs) => ({ eventId: randomUUID(), deviceId: '', unitCode: row.unitCode, dossierId: stream, seq: ++seq, at, actor: row.receivedBy });
+  const refused = row.status === 3;
+  const out: SyncEvent[] = [
+    {
+      ...envelope(row.receivedAt),
+      type: 'dossier.received',
+      body: {
+        code: row.code,
+        procedureCode: row.procedureCode,
+        procedureName: row.procedureName,
+        fieldCode: row.fieldCode,
+        fieldName: row.fieldName,
+        applicant: { fullName: row.applicantName, idNumber: row.idNumber, birthDate: row.birthDate, address: row.address, phone: row.phone, email: row.email },
+        components,
+        copies: row.copies,
+        channel: row.channel,
+        resultDelivery: row.resultDelivery,
+        status: refused ? 1 : 2,
+        receivedAt: row.receivedAt,
+        appointmentAt: row.appointmentAt,
+        processingHours: row.processingHours,
+        receivedBy: row.receivedBy,
+        note: row.note,
+        registerBook: row.registerBook,
+        registerNo: row.registerNo,
+      },
+    },
+  ];
+  if (refused) out.push({ ...envelope(row.receivedAt), type: 'dossier.status_changed', body: { from: 1, to: 3, note: plan.reason, reason: plan.reason } });
+  for (const [, from, to, at, note] of plan.events) {
+    if (from === null || to === null) continue;
+    out.push({ ...envelope(at), type: 'dossier.status_changed', body: { from, to, note } });
+  }
+  return out;
 }
 
 type PlannedEvent = [DossierEventType, DossierStatus | null, DossierStatus | null, EpochMs, string];

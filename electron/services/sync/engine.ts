@@ -23,7 +23,7 @@ import { AppError } from '../errors';
 import type { SettingsStore } from '../settings';
 import type { ProcedureStore } from '../procedures';
 import type { HolidayStore } from '../holidays';
-import { DossierWriter } from '../dossiers';
+import type { DossierProjector } from '../dossier/projector';
 import { STATUS_LABELS } from '../../../shared/domain/status';
 import { FIELD_LABELS, fieldValueText } from '../../../shared/domain/dossierFields';
 import type { DossierStatus, EpochMs } from '../../../shared/domain/types';
@@ -40,7 +40,8 @@ import {
 } from '../../../shared/ipc/sync';
 import { SyncClient, SyncError, checkHubUrl, nextBackoffMs, splitIntoBatches, type SyncClientOptions } from './client';
 import { readIdentity, saveIdentity, TokenStore, type DeviceIdentity } from './identity';
-import { OUTBOX_COLUMNS, UNENROLLED_SLOT, emit, toWireEvent, type OutboxRow } from './outbox';
+import { OUTBOX_COLUMNS, emit, toWireEvent, type OutboxRow } from '../events/outbox';
+import { UNENROLLED_SLOT } from '../numbering';
 import { applyPulledItems, applyStream, type ApplyDeps, type ApplyStats } from './apply';
 import { downloadPending } from './download';
 import { PageStore, type PagesContext } from '../pages/index';
@@ -53,6 +54,8 @@ export interface SyncEngineOptions {
   settings: SettingsStore;
   procedures: ProcedureStore;
   holidays: HolidayStore;
+  /** The one dossier projector: pulled events and conflict settlements go through it. */
+  projector: DossierProjector;
   /** Overrides for the HTTP client (tests, bench): backoff, timeouts, chunk size. */
   client?: Partial<Omit<SyncClientOptions, 'hubUrl' | 'deviceToken' | 'allowInsecureHttp'>>;
   /** Parallel file uploads (keeps a slow link busy across round trips; PROTOCOL.md §5). */
@@ -108,7 +111,6 @@ function ownerAlive(owner: string): boolean {
 export class SyncEngine {
   private readonly db: Db;
   private readonly tokens: TokenStore;
-  private readonly writer: DossierWriter;
   private running: Promise<SyncRunReport> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private autoOn = false;
@@ -120,13 +122,12 @@ export class SyncEngine {
   constructor(private readonly opts: SyncEngineOptions) {
     this.db = opts.db;
     this.tokens = new TokenStore(opts.dataDir);
-    this.writer = new DossierWriter(opts.db);
     this.recoverInterrupted();
   }
 
   private applyDeps(): ApplyDeps {
-    const { db, now, procedures, holidays, settings } = this.opts;
-    return { db, now, procedures, holidays, settings, writer: this.writer };
+    const { db, now, procedures, holidays, projector } = this.opts;
+    return { db, now, procedures, holidays, projector };
   }
 
   // ---------- identity ----------
@@ -428,7 +429,7 @@ export class SyncEngine {
 
   /** The files of other PCs' pages pulled so far (sync/download.ts); OCR is told of the new pages. */
   private async downloadAll(client: SyncClient, report: SyncRunReport, progress: (p: SyncProgress['phase'], m: string) => void): Promise<void> {
-    const pages = this.opts.pages ?? { db: this.db, dataDir: this.opts.dataDir, now: this.opts.now, store: new PageStore(this.opts.dataDir) };
+    const pages = this.opts.pages ?? { db: this.db, dataDir: this.opts.dataDir, now: this.opts.now, store: new PageStore(this.opts.dataDir), projector: this.opts.projector };
     const r = await downloadPending({
       pages,
       client,
@@ -652,14 +653,13 @@ export class SyncEngine {
         if (!row) throw new AppError('not_found', 'Hồ sơ của xung đột chưa có trên máy này.');
         const now = this.opts.now();
         const note = input.note || 'Giải quyết xung đột đồng bộ';
-        if (input.status !== row.status) {
-          emit(this.db, { type: 'dossier.status_changed', stream: c.stream, at: now, actor, body: { from: row.status, to: input.status, note } });
-          this.writer.event(row.id, 'edited', row.status, input.status, actor, now, `${note} (chọn trạng thái "${STATUS_LABELS[input.status]}")`);
-        }
         const open = (this.db.prepare('SELECT id FROM sync_conflicts WHERE stream = ? AND resolved_by IS NULL').pluck().all(c.stream) as string[]);
-        emit(this.db, { type: 'dossier.conflict_resolved', stream: c.stream, at: now, actor, body: { conflictIds: open, note } });
-        // Re-derive from the merged log: the local row and the conflicts follow the new events.
-        applyStream(this.applyDeps(), id, c.stream, new Set(), { events: 0, dossiersAdded: 0, updates: 0, problems: [] });
+        // The chosen status (a move from the current one) and the settlement, through the
+        // projector like every change: the row, timeline and conflicts follow the new events.
+        const move = input.status !== row.status
+          ? [{ type: 'dossier.status_changed' as const, stream: c.stream, at: now, actor, body: { from: row.status, to: input.status, note } }]
+          : [];
+        this.opts.projector.record([...move, { type: 'dossier.conflict_resolved', stream: c.stream, at: now, actor, body: { conflictIds: open, note } }]);
       })
       .immediate();
     return this.conflicts();

@@ -1,4 +1,5 @@
-// The device's outbox (STYLE.md "Sync that survives bad networks"): every change a clerk
+// The device's outbox, on the ground floor of the services (STYLE.md "Sync that survives bad
+// networks"): every change a clerk
 // makes is written here as a protocol event (shared/sync/protocol.ts) IN THE SAME SQLite
 // TRANSACTION as the change itself, so a crash can never keep one without the other.
 // The engine (engine.ts) sends queued rows later; the hub ignores a repeat by eventId.
@@ -8,16 +9,14 @@
 // reused: AUTOINCREMENT). So a dossier received before the PC was enrolled is sent with the
 // identity the PC gets, and a row is byte-for-byte the same event at every resend.
 //
-// Also here: the dossier code numbering of a device (slots, PROTOCOL.md §7).
+// Services do not call emit() for a dossier's events: they go through the dossier projector
+// (dossier/projector.ts), which appends them here and projects them in one transaction.
+// The merged log of a stream (own events here + pulled ones) is read with eventLog().
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Db } from '../db/database';
-import { AppError } from '../errors';
 import type { EpochMs } from '../../../shared/domain/types';
 import type { SyncEvent, SyncEventType } from '../../../shared/sync/protocol';
-import { sequenceForSlot, FIRST_DEVICE_SLOT } from '../../../shared/sync/protocol';
-import { formatDossierCode } from '../../../shared/domain/dossierCode';
-import { vnIsoDate } from '../../../shared/domain/vnTime';
 
 export type OutboxState = 'queued' | 'sending' | 'acked' | 'failed';
 
@@ -94,53 +93,19 @@ export function dossierUid(db: Db, dossierId: number): string {
   return uid;
 }
 
-// ---------- dossier codes (PROTOCOL.md §7) ----------
-
-/**
- * The slot an unenrolled PC numbers in. Slot 0 (0001–0999) is the province's, never a
- * device's. Before enrolment a PC numbers in slot 1 (1001–1999): the hub gives slot 1 to the
- * FIRST device of a unit, so a single-PC commune that works offline from day one keeps
- * every code it issued valid when it enrols later. A unit with several PCs must enrol each
- * further PC before its first dossier (two unenrolled PCs would both use 1001…): enrol()
- * warns when a PC that already issued codes receives another slot.
- */
-export const UNENROLLED_SLOT = FIRST_DEVICE_SLOT;
-
-/** The counter kind in `sequences` for slot numbering (n = 1…999 per device per Vietnam day). */
-export const SLOT_SEQUENCE_KIND = 'dossier-slot';
-
-const codeStmts = new WeakMap<Db, { next: Database.Statement<unknown[]>; slot: Database.Statement<unknown[]>; exists: Database.Statement<unknown[]> }>();
-
-/**
- * NNNN of the next dossier code of this device for `receivedAt`'s Vietnam day:
- * sequenceForSlot(slot, n) with n counted per day. Runs inside the IMMEDIATE transaction
- * that stores the dossier (so a failed save gives its number back). A code already present
- * (a dossier pulled from another PC, or one made by an older version) is skipped.
- */
-export function nextDossierSequence(db: Db, unitCode: string, receivedAt: EpochMs): number {
-  if (!db.inTransaction) throw new Error('nextDossierSequence must run inside the transaction that uses the number');
-  let s = codeStmts.get(db);
+/** The merged log of one stream: this device's own events (outbox) + the pulled ones. */
+export function eventLog(db: Db, stream: string, id: WireIdentity): SyncEvent[] {
+  let s = logStmts.get(db);
   if (!s) {
     s = {
-      next: db.prepare<unknown[]>(
-        `INSERT INTO sequences (kind, unit_code, period, last) VALUES (?, ?, ?, 1)
-         ON CONFLICT (kind, unit_code, period) DO UPDATE SET last = last + 1 RETURNING last`,
-      ),
-      slot: db.prepare<unknown[]>('SELECT slot FROM sync_device WHERE id = 1').pluck(),
-      exists: db.prepare<unknown[]>('SELECT 1 FROM dossiers WHERE code = ?').pluck(),
+      own: db.prepare<unknown[]>(`SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE stream = ?`),
+      remote: db.prepare<unknown[]>('SELECT event FROM sync_remote_events WHERE stream = ?').pluck(),
     };
-    codeStmts.set(db, s);
+    logStmts.set(db, s);
   }
-  const slot = (s.slot.get() as number | undefined) ?? UNENROLLED_SLOT;
-  const day = vnIsoDate(receivedAt);
-  for (;;) {
-    const n = (s.next.get(SLOT_SEQUENCE_KIND, unitCode, day) as { last: number }).last;
-    let seq: number;
-    try {
-      seq = sequenceForSlot(slot, n);
-    } catch (e) {
-      throw new AppError('conflict', `${(e as Error).message} Không cấp thêm mã hồ sơ trên máy này trong ngày; dùng máy tiếp nhận khác hoặc liên hệ quản trị hệ thống của tỉnh.`);
-    }
-    if (!s.exists.get(formatDossierCode(unitCode, receivedAt, seq))) return seq;
-  }
+  const own = (s.own.all(stream) as OutboxRow[]).map((r) => toWireEvent(r, id));
+  const remote = (s.remote.all(stream) as string[]).map((t) => JSON.parse(t) as SyncEvent);
+  return [...own, ...remote];
 }
+
+const logStmts = new WeakMap<Db, { own: Database.Statement<unknown[]>; remote: Database.Statement<unknown[]> }>();
