@@ -177,7 +177,7 @@ export function openAppServices(opts: AppServicesOptions): AppServices {
       sync,
       projector,
       seedDemo: (count, seedOpts) => seedDemoDossiers({ db, now, settings, procedures, holidays, projector }, count, seedOpts),
-      exportDossiers: (o) => exportDossiers(db, o),
+      exportDossiers: (o) => exportDossiers(db, projector, { unitCode: settings.get()?.unitCode ?? '', unitName: settings.get()?.unitName ?? '' }, o),
     };
   } catch (e) {
     db.close();

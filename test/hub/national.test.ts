@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, startTestHub } from '../sync-support/hubHarness';
 import type { TestHub } from '../sync-support/hubHarness';
-import { toCapNhatTienDo, toDongBoHoSoMC, exportNational, chunkSteps } from '../../server/national';
+import { exportNational } from '../../server/national';
+import { toCapNhatTienDo, toDongBoHoSoMC, chunkSteps } from '../../shared/national/records';
 import { deriveDossier } from '../../shared/sync/derive';
 import type { SyncEvent } from '../../shared/sync/protocol';
 import { vnTime } from '../../shared/domain/vnTime';

@@ -9,7 +9,7 @@ import { findNgayBanHanh, findSoKyHieu } from '../../electron/services/pages/rev
 import { REUSE_CANDIDATES_SQL } from '../../electron/services/pages/reuse';
 import { PAGE_MESSAGES as M } from '../../electron/services/pages/messages';
 import { toWireEvent } from '../../electron/services/events/outbox';
-import { toDongBoHoSoMC } from '../../server/national';
+import { toDongBoHoSoMC } from '../../shared/national/records';
 import { deriveDossier } from '../../shared/sync/derive';
 import { syncEventSchema, type SyncEvent } from '../../shared/sync/protocol';
 import type { CallInput } from '../../shared/ipc/contract';

@@ -80,7 +80,7 @@ describe('migration 7', () => {
     expect(db.prepare("SELECT event_id FROM pages WHERE source = 'sync'").pluck().get()).toBe('e1');
     expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%INSERT INTO outbox%'").pluck().get()).toBe(0);
     const before = db.prepare('SELECT count(*) FROM outbox').pluck().get() as number;
-    pageInto(db).run(7, 'f'.repeat(64), 'file', 'e'.repeat(64), 'd'.repeat(64), null);
+    db.prepare(`INSERT INTO pages (${PAGE_COLUMNS}) VALUES (1, 'c', 7, ?, 'image/png', 10, 100, 200, 200, 'file', '', ?, 5, ?, 1000, 'Lan', 1000, NULL, 90, 0.5)`).run('f'.repeat(64), 'e'.repeat(64), 'd'.repeat(64));
     expect(db.prepare('SELECT count(*) FROM outbox').pluck().get()).toBe(before);
     // The dossier received before sync: a receipt in its local log (never in the outbox).
     const log = db.prepare("SELECT type FROM sync_remote_events WHERE stream = (SELECT uid FROM dossiers WHERE id = 1)").pluck().all();

@@ -129,6 +129,14 @@ export class DossierProjector {
     return { ...p, eventIds };
   }
 
+  /** The derived state of a dossier (appointment moved by the pauses), without writing anything. */
+  state(stream: string): DerivedDossier | null {
+    const { state } = deriveDossier(eventLog(this.db, stream, this.deps.identity()));
+    if (!state) return null;
+    state.appointmentAt = appointmentsAlong(state.appointmentAt, state.history, this.deps.calendar()).final;
+    return state;
+  }
+
   /**
    * Derives the dossier of `stream` from its log and writes its projections. null: no receipt
    * in the log yet. `opts.events`: the whole log when the caller holds it (bulk loads);
