@@ -225,8 +225,9 @@ describe('migration 5', () => {
        VALUES (1, 'banchinh', 1, 'a', 'image/png', 1, 1, 1, 'file', 'b', 1, 'c', 0, 'x', 0)`,
     ).run();
     v4.close();
-    const db = openDatabase(file);
-    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS[MIGRATIONS.length - 1].version);
+    // Up to migration 5 (migration 9 drops the trigger tested below: pages' events come from code).
+    const db = openDatabase(file, { migrations: MIGRATIONS.filter((m) => m.version <= 5) });
+    expect(db.pragma('user_version', { simple: true })).toBe(5);
     expect(db.prepare('SELECT count(*) FROM digitised_documents').pluck().get()).toBe(0);
     expect(db.prepare('SELECT count(*) FROM dossier_results').pluck().get()).toBe(0);
     const plan = (db.prepare('EXPLAIN QUERY PLAN SELECT dossier_id, component_id FROM pages WHERE review_state = 0 AND deleted_at IS NULL GROUP BY dossier_id, component_id').all() as { detail: string }[])
