@@ -10,6 +10,13 @@ import { createDemoGenerator } from '../electron/services/seed/demoData';
 import { DEFAULT_WORKING_HOURS, type UnitSettings } from '../shared/domain/types';
 import { foldForSearch } from '../shared/domain/text';
 import type { Channel } from '../shared/ipc/contract';
+import { randomUUID } from 'node:crypto';
+import type { Procedure } from '../shared/domain/types';
+import type { SyncEvent } from '../shared/sync/protocol';
+import { formatDossierCode } from '../shared/domain/dossierCode';
+import { applyPulledItems } from '../electron/services/sync/apply';
+import { ProcedureStore } from '../electron/services/procedures';
+import { HolidayStore } from '../electron/services/holidays';
 
 const N = Number(process.env.BENCH_DOSSIERS ?? 1_000_000);
 const KEEP = process.env.BENCH_KEEP === '1';
@@ -155,6 +162,48 @@ try {
   }
   log(`overdue: total ${overdueTotal} (counted up to 10,001), median ${median(overdueTimes).toFixed(2)} ms, p95 ${p95(overdueTimes).toFixed(2)} ms`);
   out('list_overdue_p95_ms', p95(overdueTimes), 'ms');
+
+  // ---- pulled events through the one projector ----
+  // 10,000 events of another counter (2,000 dossiers, each received and moved 4 times), in
+  // pull pages of 1,000, each applied in its own transaction as the sync engine does.
+  {
+    const unit = UNIT.unitCode;
+    const events: SyncEvent[] = [];
+    const base = Date.now() - 30 * 86_400_000;
+    let seq = 0;
+    for (let i = 0; events.length < 10_000; i++) {
+      const stream = randomUUID();
+      const at = base + i * 60_000;
+      const code = formatDossierCode(unit, at, 2000 + (i % 999) + 1).replace(/-(\d{6})-/, `-${String(260101 + Math.floor(i / 999)).slice(-6)}-`);
+      const env = (k: number) => ({ eventId: randomUUID(), deviceId: 'dev-bench-2', unitCode: unit, dossierId: stream, seq: ++seq, at: at + k * 3_600_000, actor: 'Trần Thị Bình' });
+      const p = gen.dossierInput(procFull[i % procFull.length] as Procedure, at);
+      events.push({
+        ...env(0),
+        type: 'dossier.received',
+        body: {
+          code, procedureCode: p.procedureCode, procedureName: 'Thủ tục', fieldCode: 'F', fieldName: 'Lĩnh vực',
+          applicant: p.applicant, components: p.components.map((c) => ({ ...c, name: c.componentId })), copies: p.copies, channel: 1,
+          resultDelivery: p.resultDelivery, status: 2, receivedAt: at, appointmentAt: at + 3 * 86_400_000, processingHours: 24,
+          receivedBy: 'Trần Thị Bình', note: '', registerBook: 2026, registerNo: 200_000 + i,
+        },
+      });
+      for (const [k, [from, to]] of ([[2, 4], [4, 5], [5, 4], [4, 9]] as const).entries()) {
+        events.push({ ...env(k + 1), type: 'dossier.status_changed', body: { from, to, note: '' } });
+      }
+    }
+    const deps = { db, now: Date.now, procedures: new ProcedureStore(db, Date.now), holidays: new HolidayStore(db), projector: services.projector };
+    const identity = { deviceId: 'dev-bench-1', unitCode: unit };
+    const stats = { events: 0, dossiersAdded: 0, updates: 0, problems: [] as string[] };
+    const t = performance.now();
+    for (let i = 0; i < events.length; i += 1000) {
+      const page = events.slice(i, i + 1000).map((event, k) => ({ cursor: i + k + 1, kind: 'event' as const, event }));
+      db.transaction(() => applyPulledItems(deps, identity, page, stats)).immediate();
+    }
+    const seconds = (performance.now() - t) / 1000;
+    if (stats.events !== events.length || stats.dossiersAdded !== 2000 || stats.problems.length) throw new Error(`pull apply: ${JSON.stringify({ ...stats, problems: stats.problems.slice(0, 3) })}`);
+    log(`pull apply: ${events.length} events, ${stats.dossiersAdded} new dossiers in ${seconds.toFixed(2)} s`);
+    out('pull_apply_events_per_s', events.length / seconds, 'events/s');
+  }
 
   log(`db: ${(bytes / 1e6).toFixed(1)} MB for ${N.toLocaleString('en')} dossiers`);
   out('db_mb_per_10k_dossiers', bytes / 1e6 / (N / 10_000), 'MB');

@@ -16,7 +16,7 @@ describe('one dossier core', () => {
     expect(writers).toEqual(['electron/services/dossier/repo.ts']);
   });
 
-  it('a fresh database has no trigger that writes the outbox; a page attached in code carries its event', async () => {
+  it('a fresh database has no trigger that writes the outbox', async () => {
     const app = await openConfiguredApp();
     try {
       const triggers = app.services.db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").all() as { name: string; sql: string }[];

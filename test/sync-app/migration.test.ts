@@ -25,8 +25,8 @@ describe('migration 3', () => {
     v2.prepare(`INSERT INTO guidance_slips (unit_code, year, number, procedure_code, procedure_name, applicant, missing, reason, issued_by, issued_at) VALUES ('U.1', 2026, 1, 'p', 'P', '{}', '[]', '', 'x', 0)`).run();
     v2.close();
 
-    const db = openDatabase(file);
-    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS[MIGRATIONS.length - 1].version);
+    const db = openDatabase(file, { migrations: MIGRATIONS.filter((m) => m.version <= 3) });
+    expect(db.pragma('user_version', { simple: true })).toBe(3);
     const uids = db.prepare('SELECT uid FROM dossiers').pluck().all() as string[];
     expect(uids).toHaveLength(50);
     expect(new Set(uids).size).toBe(50);
@@ -43,5 +43,12 @@ describe('migration 3', () => {
     ).run();
     expect(db.prepare(`SELECT uid FROM dossiers WHERE code = 'U.1-260101-0051'`).pluck().get()).toMatch(UUID);
     db.close();
+
+    // At the latest version (migration 9): still nothing of theirs in the outbox, but each has
+    // a receipt in its local log, so the projector can project it.
+    const latest = openDatabase(file);
+    expect(latest.prepare('SELECT count(*) FROM outbox').pluck().get()).toBe(0);
+    expect(latest.prepare("SELECT count(DISTINCT stream) FROM sync_remote_events WHERE type = 'dossier.received'").pluck().get()).toBe(51);
+    latest.close();
   });
 });

@@ -573,6 +573,7 @@ export const MIGRATIONS: Migration[] = [
       //   code like every other event. Backfilled here from the trigger's events by the match
       //   sync/pageEvents.ts used (dossier, component, compact copy, created_at; rows alike in
       //   all four paired in insertion order). Then the trigger is dropped.
+      // - The dossiers_uid_default trigger of migration 3 goes (see below).
       // - Dossiers with no dossier.received in their log (received before sync existed, or
       //   seeded) get one, and a status move for each status line of their timeline that has
       //   no event, so that every dossier can be projected from its log. These stay on this PC.
@@ -612,12 +613,38 @@ export const MIGRATIONS: Migration[] = [
         UPDATE pages SET event_id = remote_event_id WHERE source = 'sync';
         CREATE UNIQUE INDEX pages_event ON pages(event_id) WHERE event_id IS NOT NULL;
         DROP TRIGGER pages_sync_outbox;
+        -- Every dossier row is inserted by the projector with its stream id: the uid default
+        -- is not needed, and its statement journal made FTS5 flush the previous row's search
+        -- entry as a segment of its own at every insert (a pull of 2,000 new dossiers spent
+        -- most of its time there).
+        DROP TRIGGER dossiers_uid_default;
 
         CREATE TABLE projection_state (
           id      INTEGER PRIMARY KEY CHECK (id = 1),
           version INTEGER NOT NULL
         );
         INSERT INTO projection_state (id, version) VALUES (1, 0);
+
+        -- The log of pulled events becomes a rowid table: events are appended in arrival order
+        -- (a WITHOUT ROWID table keyed on a random UUID put each ~1 KB event on a random page:
+        -- every insert split or rewrote a page, and the file grew several times the data).
+        CREATE TABLE sync_remote_events_v9 (
+          id         INTEGER PRIMARY KEY,
+          event_id   TEXT NOT NULL,
+          stream     TEXT NOT NULL,
+          type       TEXT NOT NULL,
+          device_id  TEXT NOT NULL,
+          at         INTEGER NOT NULL,
+          event      TEXT NOT NULL,                       -- the whole protocol event, JSON
+          cursor     INTEGER NOT NULL,
+          applied_at INTEGER NOT NULL
+        );
+        INSERT INTO sync_remote_events_v9 (event_id, stream, type, device_id, at, event, cursor, applied_at)
+          SELECT event_id, stream, type, device_id, at, event, cursor, applied_at FROM sync_remote_events ORDER BY cursor, applied_at;
+        DROP TABLE sync_remote_events;
+        ALTER TABLE sync_remote_events_v9 RENAME TO sync_remote_events;
+        CREATE UNIQUE INDEX sync_remote_event_id ON sync_remote_events(event_id);
+        CREATE INDEX sync_remote_stream ON sync_remote_events(stream);
       `);
       // Logs for dossiers without a receipt event.
       const orphans = db

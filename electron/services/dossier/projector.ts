@@ -43,6 +43,8 @@ export interface ProjectOptions {
   now?: number;
   events?: readonly SyncEvent[];
   deferIndex?: (id: number, searchBody: string) => void;
+  /** The caller knows the stream and its code are new here (a bulk load that drops the indexes while loading). */
+  newStream?: boolean;
 }
 
 /** A dossier whose code another local dossier already holds: not projected (a person must look). */
@@ -154,11 +156,11 @@ export class DossierProjector {
     state.appointmentAt = along.final;
     const values = valuesOf(state);
     const lines = timelineOf(events, state, conflicts, initial, along.after);
-    const before = this.repo.rowByUid(stream);
+    const before = opts.newStream ? undefined : this.repo.rowByUid(stream);
     let id: number;
     let created = false;
     if (!before) {
-      const holder = this.repo.uidOfCode(values.code);
+      const holder = opts.newStream ? undefined : this.repo.uidOfCode(values.code);
       if (holder !== undefined && holder !== stream) return { clash: values.code };
       id = this.repo.insert(values, stream);
       this.repo.replaceComponents(id, state.components, true);
@@ -178,7 +180,7 @@ export class DossierProjector {
       const stored = this.repo.lines(id).map(({ seq: _seq, ...l }) => l);
       if (canonicalJson(stored) !== canonicalJson(lines)) this.repo.replaceLines(id, lines, false);
     }
-    if (conflicts.length || (this.conflictCount.get(stream) as number) > 0) {
+    if (conflicts.length || (!opts.newStream && (this.conflictCount.get(stream) as number) > 0)) {
       for (const c of conflicts) this.conflictUpsert.run(c.id, stream, JSON.stringify(c), c.resolvedBy ?? null, now);
     }
     return { id, state, conflicts, events, created };

@@ -8,6 +8,7 @@
 // other PC's removals and re-orderings through the dossier's derived files, and are not
 // deleted or moved here: only the PC that attached a page withdraws or moves it.
 import sharp from 'sharp';
+import type Database from 'better-sqlite3';
 import type { Db } from '../db/database';
 import { AppError } from '../errors';
 import type { AttachedFile } from '../../../shared/sync/derive';
@@ -25,12 +26,19 @@ export type PulledFile = AttachedFile & { actor: string };
  * derived page position for the others, withdrawn ones marked deleted. Call inside the pull's
  * transaction.
  */
+/** Prepared once per connection: this runs for every dossier a pull touches. */
+const syncedPagesStmts = new WeakMap<Db, Database.Statement<unknown[]>>();
+
 export function reconcilePulledPages(db: Db, dossierId: number, files: PulledFile[], now: number): void {
-  const rows = db
-    .prepare(
+  let stmt = syncedPagesStmts.get(db);
+  if (!stmt) {
+    stmt = db.prepare<unknown[]>(
       `SELECT id, remote_event_id AS eventId, component_id AS componentId, position, deleted_at AS deletedAt
        FROM pages WHERE dossier_id = ? AND remote_event_id IS NOT NULL`,
-    )
+    );
+    syncedPagesStmts.set(db, stmt);
+  }
+  const rows = stmt
     .all(dossierId) as { id: number; eventId: string; componentId: string; position: number; deletedAt: number | null }[];
   if (!rows.length && !files.length) return; // most dossiers: no page of another PC
   const byEvent = new Map(rows.map((r) => [r.eventId, r]));

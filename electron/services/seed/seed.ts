@@ -54,10 +54,10 @@ const HOUR = 3_600_000;
 const DAY = 86_400_000;
 const BATCH = 20_000;
 
-/** The secondary indexes of the dossiers table, as created by the migrations. */
+/** The secondary indexes of the tables a bulk load fills (dossiers, timelines, the demo log), as created by the migrations. */
 function secondaryIndexes(db: Db): { name: string; sql: string }[] {
   return db
-    .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('dossiers', 'dossier_events') AND sql IS NOT NULL")
+    .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('dossiers', 'dossier_events', 'sync_remote_events') AND sql IS NOT NULL")
     .all() as { name: string; sql: string }[];
 }
 
@@ -96,7 +96,7 @@ export function seedDemoDossiers(deps: SeedDeps, count: number, opts: SeedOption
     for (let i = 0; i < times.length; i++) times[i] -= weeks * 7 * DAY;
   }
 
-  const empty = db.prepare('SELECT NOT EXISTS (SELECT 1 FROM dossiers)').pluck().get() === 1;
+  const empty = db.prepare('SELECT NOT EXISTS (SELECT 1 FROM dossiers) AND NOT EXISTS (SELECT 1 FROM sync_remote_events)').pluck().get() === 1;
   const indexes = empty ? secondaryIndexes(db) : [];
   const sync = db.pragma('synchronous', { simple: true }) as number;
   const cache = db.pragma('cache_size', { simple: true }) as number;
@@ -196,7 +196,7 @@ export function seedDemoDossiers(deps: SeedDeps, count: number, opts: SeedOption
         const stream = randomUUID();
         const events = demoLog(stream, row, components, plan);
         for (const e of events) insertEvent.run(e.eventId, stream, e.type, '', e.at, JSON.stringify(e), now);
-        projector.project(stream, { now, events, deferIndex: (id, body) => toIndex.push([id, body]) });
+        projector.project(stream, { now, events, newStream: true, deferIndex: (id, body) => toIndex.push([id, body]) });
         // A returning citizen from the pool carries the same data: record each one once per run
         // (times increase, so the first sighting's data is also the latest).
         if (!seenCitizens.has(a.idNumber)) {
