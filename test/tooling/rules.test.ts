@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -18,18 +18,38 @@ function plant(layer: string, name: string, files: Record<string, string>): stri
   const dir = `${layer}/${PREFIX}${process.pid}_${name}__`;
   mkdirSync(path.join(root, dir), { recursive: true });
   planted.push(path.join(root, dir));
-  for (const [file, text] of Object.entries(files)) writeFileSync(path.join(root, dir, file), text);
+  for (const [file, text] of Object.entries(files)) write(path.join(dir, file), text);
   return dir;
 }
+
+/** Planted files get an old mtime, so the e2e helper that rebuilds the renderer when a file of
+ * renderer/ or shared/ is newer than the build (test/e2e/support/build.ts) ignores them. */
+function write(file: string, text: string) {
+  writeFileSync(path.join(root, file), text);
+  utimesSync(path.join(root, file), OLD, OLD);
+}
+const OLD = new Date('2000-01-01T00:00:00Z');
 
 function removePlanted() {
   for (const dir of planted.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
-/** Folders left by a run that was killed before its afterAll. */
+/** Folders left by a run that was killed before its afterAll (its process is gone). */
 function removeLeftovers() {
   for (const layer of ['shared', 'renderer', 'electron/services', 'server']) {
-    for (const name of readdirSync(path.join(root, layer))) if (name.startsWith(PREFIX)) rmSync(path.join(root, layer, name), { recursive: true, force: true });
+    for (const name of readdirSync(path.join(root, layer))) {
+      const pid = name.startsWith(PREFIX) ? Number.parseInt(name.slice(PREFIX.length), 10) : Number.NaN;
+      if (Number.isInteger(pid) && !alive(pid)) rmSync(path.join(root, layer, name), { recursive: true, force: true });
+    }
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -111,7 +131,7 @@ describe('Biome lint rules', () => {
     const bad = biomeLint(`${dir}/lint.ts`);
     expect(bad.output).toContain('lint/suspicious/noDebugger');
     expect(bad.status).not.toBe(0);
-    writeFileSync(path.join(root, dir, 'lint.ts'), 'export function f(x: number): number {\n  return x;\n}\n');
+    write(`${dir}/lint.ts`, 'export function f(x: number): number {\n  return x;\n}\n');
     const good = biomeLint(`${dir}/lint.ts`);
     expect(good.output).not.toContain('lint/suspicious/noDebugger');
     expect(good.status).toBe(0);
