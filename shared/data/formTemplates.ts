@@ -190,5 +190,6 @@ export function templateFor(date: EpochMs | IsoDate, sets: readonly FormTemplate
   const byDate = [...sets].sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom));
   let chosen = byDate[0]; // before every set: the oldest one
   for (const set of byDate) if (set.effectiveFrom <= day) chosen = set;
+  if (!chosen) throw new Error('templateFor: no form template set given');
   return chosen;
 }

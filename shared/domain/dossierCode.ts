@@ -26,5 +26,5 @@ export function parseDossierCode(code: string): { unitCode: string; date: IsoDat
   if (!parseIsoDate(date)) return null;
   const seq = Number(m[5]);
   if (seq < 1) return null;
-  return { unitCode: m[1], date, seq };
+  return { unitCode: m[1]!, date, seq };
 }

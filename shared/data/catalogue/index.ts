@@ -64,7 +64,7 @@ export function validateCatalogue(c: unknown): Catalogue {
       (typeof rec.code === 'string' ? ` (mã ${rec.code}` + (typeof rec.name === 'string' ? `, "${rec.name}")` : ')') : '');
     const r = procedureSchema.safeParse(p);
     if (!r.success) {
-      const issue = r.error.issues[0];
+      const issue = r.error.issues[0]!; // zod reports at least one issue when parsing fails
       const path = issue.path.length ? ` [${issue.path.join('.')}]` : '';
       fail(`${label}${path}: ${issue.message}`);
     }
