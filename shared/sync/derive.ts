@@ -138,7 +138,7 @@ function replayChain<T>(items: T[], start: string, baseOf: (t: T) => string, val
   for (;;) {
     const i = remaining.findIndex((t) => baseOf(t) === current);
     if (i < 0) break;
-    const [t] = remaining.splice(i, 1);
+    const t = remaining.splice(i, 1)[0] as T;
     applied.push(t);
     current = valueOf(t);
   }
@@ -153,8 +153,8 @@ export function deriveDossier(events: readonly SyncEvent[]): DeriveResult {
   const sorted = [...unique.values()].sort(byAtThenId);
 
   const receivedEvents = sorted.filter((e): e is SyncEventOf<'dossier.received'> => e.type === 'dossier.received');
-  if (receivedEvents.length === 0) return { state: null, conflicts: [] };
   const first = receivedEvents[0];
+  if (!first) return { state: null, conflicts: [] };
   const dossierId = first.dossierId;
   const unitCode = first.unitCode;
   const mine = sorted.filter((e) => e.dossierId === dossierId && e.unitCode === unitCode);

@@ -417,7 +417,7 @@ export function formatChunkChecksum(sha256Base64: string): string {
 
 export function parseChunkChecksum(header: string | undefined): string | null {
   const m = /^sha256 ([A-Za-z0-9+/]{43}=)$/.exec((header ?? '').trim());
-  return m ? m[1] : null;
+  return m?.[1] ?? null;
 }
 
 /** The first Zod issue as one Vietnamese line, with its path. */
