@@ -19,7 +19,7 @@ import { DEFAULT_WORKING_HOURS } from '../../shared/domain/types';
 import type { AppointmentPreview, DossierDetail, HandlerInput } from '../../shared/ipc/contract';
 import { applicantSchema } from '../../shared/ipc/contract';
 import type { EditableField } from '../../shared/sync/protocol';
-import { CLERK_EDITABLE_FIELDS, canEditFields, describeFieldEdit, fieldValue } from '../../shared/domain/dossierFields';
+import { CLERK_EDITABLE_FIELDS, FIELD_COLUMNS, canEditFields, fieldValue, setFieldValue } from '../../shared/domain/dossierFields';
 import { checkCccd } from '../../shared/domain/cccd';
 import { foldForSearch, searchTokens } from '../../shared/domain/text';
 import { parseIsoDate, vnIsoDate, vnParts, vnTime } from '../../shared/domain/vnTime';
@@ -549,8 +549,9 @@ function dayStart(iso: string): EpochMs {
   return vnTime(p.year, p.month, p.day);
 }
 
+/** A dossiers row as the contract's Dossier: the system columns, then each described field from its column. */
 export function toDossier(r: DossierRow, components: DossierComponent[]): Dossier {
-  return {
+  const d = {
     id: String(r.id),
     code: r.code,
     unitCode: r.unitCode,
@@ -558,29 +559,17 @@ export function toDossier(r: DossierRow, components: DossierComponent[]): Dossie
     procedureName: r.procedureName,
     fieldCode: r.fieldCode,
     fieldName: r.fieldName,
-    applicant: {
-      fullName: r.applicantName,
-      idNumber: r.idNumber,
-      birthDate: r.birthDate,
-      address: r.address,
-      phone: r.phone,
-      email: r.email,
-    },
+    applicant: {} as Applicant,
     components,
-    copies: r.copies,
-    channel: r.channel,
-    resultDelivery: r.resultDelivery,
     status: r.status,
     receivedAt: r.receivedAt,
-    appointmentAt: r.appointmentAt,
-    processingHours: r.processingHours,
     receivedBy: r.receivedBy,
-    note: r.note,
-    reason: r.reason,
     finishedAt: r.finishedAt,
     returnedAt: r.returnedAt,
     updatedAt: r.updatedAt,
     registerBook: r.registerBook,
     registerNo: r.registerNo,
-  };
+  } as Dossier;
+  for (const [path, , key] of FIELD_COLUMNS) setFieldValue(d, path, r[key]);
+  return d;
 }

@@ -10,6 +10,7 @@ import { formatPortal } from '../domain/vnTime';
 import { STATUS_LABELS } from '../domain/status';
 import { REASON_STATUSES } from '../domain/statusEffects';
 import type { DossierStatus, EpochMs } from '../domain/types';
+import { DOSSIER_FIELDS, FIELD_PATHS, type FieldSpec, fieldValue } from '../domain/dossierFields';
 
 export interface TaiLieuNop {
   TepDinhKemId: string;
@@ -91,6 +92,17 @@ const NGUOI_XU_LY_MAX = 50; // NguoiXuLy ≤ 50 characters (DOMAIN.md §4)
 const portal = (ms: EpochMs | null | undefined) => (ms === null || ms === undefined ? '' : formatPortal(ms));
 const cut = (s: string, n: number) => (Array.from(s).length > n ? Array.from(s).slice(0, n).join('') : s);
 
+type NationalPlainField = 'ChuHoSo' | 'ThongTinKhac' | 'Email' | 'SoDienThoai' | 'KenhThucHien';
+
+function plainFields(d: DerivedDossier): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const p of FIELD_PATHS) {
+    const f: FieldSpec = DOSSIER_FIELDS[p];
+    if (f.national) out[f.national] = fieldValue(d, p);
+  }
+  return out;
+}
+
 export function toDongBoHoSoMC(d: DerivedDossier, unit: NationalUnit): DongBoHoSoMC {
   const id = d.applicant.idNumber;
   const refused = d.history.filter((h) => h.to === 3).at(-1);
@@ -102,21 +114,18 @@ export function toDongBoHoSoMC(d: DerivedDossier, unit: NationalUnit): DongBoHoS
   const submitted = d.files.filter((f) => f.resultName === undefined);
   const results = d.files.filter((f) => f.resultName !== undefined);
   return {
+    // The fields that go to the record as they are, from their description (dossierFields.ts).
+    ...(plainFields(d) as Pick<DongBoHoSoMC, NationalPlainField>),
     MaHoSo: d.code,
     MaTTHC: d.procedureCode,
     TenTTHC: d.procedureName,
     MaLinhVuc: d.fieldCode,
     TenLinhVuc: d.fieldName,
-    KenhThucHien: d.channel,
     SoBienNhan: d.code,
-    ChuHoSo: d.applicant.fullName,
     // Commune counters receive dossiers of citizens: 1 = công dân.
     LoaiDoiTuong: 1,
     MaDoiTuong: id,
-    ThongTinKhac: d.applicant.address,
-    Email: d.applicant.email,
     Fax: '',
-    SoDienThoai: d.applicant.phone,
     TrichYeuHoSo: cut(`${d.procedureName} - ${d.applicant.fullName}`, TRICH_YEU_MAX),
     NgayTiepNhan: portal(d.receivedAt),
     NgayHenTra: portal(d.appointmentAt),

@@ -24,6 +24,7 @@
 //    (or result) by (at, eventId).
 import type { Dossier, DossierStatus, EpochMs } from '../domain/types';
 import { applyStatusMove } from '../domain/statusEffects';
+import { fieldValue, setFieldValue } from '../domain/dossierFields';
 import type { DocumentReviewedBody, EditableField, FieldEditedBody, FileAttachedBody, StatusChangedBody, SyncEvent, SyncEventOf } from './protocol';
 
 export interface AttachedFile extends FileAttachedBody {
@@ -112,15 +113,10 @@ const byAtThenId = (a: SyncEvent, b: SyncEvent) => a.at - b.at || (a.eventId < b
 
 const side = (e: SyncEvent, value: unknown): ConflictSide => ({ eventId: e.eventId, deviceId: e.deviceId, actor: e.actor, at: e.at, value });
 
-function getPath(d: Dossier, path: EditableField): unknown {
-  if (path.startsWith('applicant.')) return (d.applicant as unknown as Record<string, unknown>)[path.slice(10)];
-  return (d as unknown as Record<string, unknown>)[path];
-}
+const getPath = fieldValue;
 
 function setPath(d: Dossier, path: EditableField, value: unknown): void {
-  const v = value === undefined ? null : structuredCloneJson(value);
-  if (path.startsWith('applicant.')) (d.applicant as unknown as Record<string, unknown>)[path.slice(10)] = v;
-  else (d as unknown as Record<string, unknown>)[path] = v;
+  setFieldValue(d, path, value === undefined ? null : structuredCloneJson(value));
 }
 
 function structuredCloneJson<T>(v: T): T {

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { Applicant, Channel, DossierComponent, DossierStatus, EpochMs, ResultDelivery } from '../domain/types';
 import { parseIsoDate, vnParts } from '../domain/vnTime';
+import { applicantOnWire, componentOnWire, FIELD_PATHS, FIELD_WIRE_SCHEMAS, type EditableField } from '../domain/dossierFields';
 
 export const PROTOCOL_VERSION = 'v1';
 export const API_PREFIX = '/v1';
@@ -80,23 +81,9 @@ const resultDeliverySchema = z.enum(['counter', 'post'], { error: 'Hình thức 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Ngày phải có dạng yyyy-mm-dd.');
 
 /** Applicant as recorded at the counter. The hub bounds it; the device validated it in full. */
-export const syncApplicantSchema = z.object({
-  fullName: boundedText(120, 'Họ và tên'),
-  idNumber: z.string().regex(/^(\d{9}|\d{12})?$/, 'Số định danh phải có 12 (CCCD) hoặc 9 (CMND) chữ số.'),
-  birthDate: isoDate.or(z.literal('')),
-  address: boundedText(300, 'Địa chỉ'),
-  phone: boundedText(20, 'Số điện thoại'),
-  email: boundedText(120, 'Email'),
-}) satisfies z.ZodType<Applicant, unknown>;
+export const syncApplicantSchema = applicantOnWire satisfies z.ZodType<Applicant, unknown>;
 
-export const syncComponentSchema = z.object({
-  componentId: z.string().regex(/^[0-9A-Za-z_.-]{1,60}$/, 'Mã thành phần hồ sơ không hợp lệ.'),
-  name: boundedText(500, 'Tên thành phần hồ sơ'),
-  original: z.number().int().min(0).max(99),
-  certified: z.number().int().min(0).max(99),
-  photocopy: z.number().int().min(0).max(99),
-  received: z.boolean(),
-}) satisfies z.ZodType<DossierComponent, unknown>;
+export const syncComponentSchema = componentOnWire satisfies z.ZodType<DossierComponent, unknown>;
 
 // ---------- events ----------
 
@@ -149,25 +136,10 @@ export const statusChangedBodySchema = z.object({
 });
 export type StatusChangedBody = z.infer<typeof statusChangedBodySchema>;
 
-/** The fields a clerk may edit after receipt, each with the schema of its value. */
-export const EDITABLE_FIELDS = {
-  'applicant.fullName': syncApplicantSchema.shape.fullName,
-  'applicant.idNumber': syncApplicantSchema.shape.idNumber,
-  'applicant.birthDate': syncApplicantSchema.shape.birthDate,
-  'applicant.address': syncApplicantSchema.shape.address,
-  'applicant.phone': syncApplicantSchema.shape.phone,
-  'applicant.email': syncApplicantSchema.shape.email,
-  appointmentAt: epochMs.nullable(),
-  processingHours: z.number().min(0).max(100_000).nullable(),
-  note: boundedText(2000, 'Ghi chú'),
-  reason: boundedText(2000, 'Lý do'),
-  copies: z.number().int().min(1).max(99),
-  resultDelivery: resultDeliverySchema,
-  channel: channelSchema,
-  components: z.array(syncComponentSchema).max(100),
-} as const;
-export type EditableField = keyof typeof EDITABLE_FIELDS;
-export const EDITABLE_FIELD_PATHS = Object.keys(EDITABLE_FIELDS) as EditableField[];
+/** The fields that may be edited after receipt (dossier.field_edited), each with the schema of its value: shared/domain/dossierFields.ts. */
+export const EDITABLE_FIELDS = FIELD_WIRE_SCHEMAS;
+export type { EditableField };
+export const EDITABLE_FIELD_PATHS = FIELD_PATHS;
 
 export const fieldEditedBodySchema = z
   .object({

@@ -10,6 +10,7 @@
 import type Database from 'better-sqlite3';
 import type { WorkingCalendar } from '../../../shared/domain/calendar/workingCalendar';
 import { appointmentsAlong } from '../../../shared/domain/statusEffects';
+import { FIELD_COLUMNS, fieldValue } from '../../../shared/domain/dossierFields';
 import type { DossierComponent } from '../../../shared/domain/types';
 import { type Conflict, type DerivedDossier, canonicalJson, deriveDossier } from '../../../shared/sync/derive';
 import type { SyncEvent } from '../../../shared/sync/protocol';
@@ -52,37 +53,26 @@ export interface CodeClash {
   clash: string;
 }
 
-/** The row of a derived dossier (appointment already moved by the pauses). */
+/** The row of a derived dossier (appointment already moved by the pauses): its system columns, then each described field's column. */
 export function valuesOf(s: DerivedDossier): DossierValues {
-  return {
+  const v: Record<string, unknown> = {
     code: s.code,
     unitCode: s.unitCode,
     procedureCode: s.procedureCode,
     procedureName: s.procedureName,
     fieldCode: s.fieldCode,
     fieldName: s.fieldName,
-    applicantName: s.applicant.fullName,
-    idNumber: s.applicant.idNumber,
-    birthDate: s.applicant.birthDate,
-    address: s.applicant.address,
-    phone: s.applicant.phone,
-    email: s.applicant.email,
-    copies: s.copies,
-    channel: s.channel,
-    resultDelivery: s.resultDelivery,
     status: s.status,
     receivedAt: s.receivedAt,
-    appointmentAt: s.appointmentAt,
-    processingHours: s.processingHours,
     receivedBy: s.receivedBy,
-    note: s.note,
-    reason: s.reason,
     finishedAt: s.finishedAt,
     returnedAt: s.returnedAt,
     updatedAt: s.updatedAt,
     registerBook: s.registerBook,
     registerNo: s.registerNo,
   };
+  for (const [path, , key] of FIELD_COLUMNS) v[key] = fieldValue(s, path);
+  return v as DossierValues;
 }
 
 const sameValues = (a: DossierValues, b: DossierValues) => {

@@ -7,9 +7,11 @@ import type Database from 'better-sqlite3';
 import type { DossierComponent, DossierStatus } from '../../../shared/domain/types';
 import type { TimelineLine } from '../../../shared/sync/timeline';
 import { foldForSearch } from '../../../shared/domain/text';
+import { FIELD_COLUMNS, type FieldRow } from '../../../shared/domain/dossierFields';
 import type { Db } from '../db/database';
 
-export interface DossierRow {
+/** The columns of a dossiers row that are not fields of the table in shared/domain/dossierFields.ts. */
+interface SystemRow {
   id: number;
   code: string;
   unitCode: string;
@@ -17,22 +19,9 @@ export interface DossierRow {
   procedureName: string;
   fieldCode: string;
   fieldName: string;
-  applicantName: string;
-  idNumber: string;
-  birthDate: string;
-  address: string;
-  phone: string;
-  email: string;
-  copies: number;
-  channel: 1 | 2 | 3;
-  resultDelivery: 'counter' | 'post';
   status: DossierStatus;
   receivedAt: number;
-  appointmentAt: number | null;
-  processingHours: number | null;
   receivedBy: string;
-  note: string;
-  reason: string;
   finishedAt: number | null;
   returnedAt: number | null;
   updatedAt: number;
@@ -40,18 +29,20 @@ export interface DossierRow {
   registerNo: number;
 }
 
+/** A dossiers row: its system columns and the columns of the described fields. */
+export type DossierRow = SystemRow & FieldRow;
+
 export type DossierValues = Omit<DossierRow, 'id'>;
 
-/** Column ↔ row key, in the order of the INSERT. */
-export const DOSSIER_COLUMNS: readonly (readonly [string, keyof DossierValues])[] = [
+const SYSTEM_COLUMNS: readonly (readonly [string, keyof Omit<SystemRow, 'id'>])[] = [
   ['code', 'code'], ['unit_code', 'unitCode'], ['procedure_code', 'procedureCode'], ['procedure_name', 'procedureName'],
-  ['field_code', 'fieldCode'], ['field_name', 'fieldName'], ['applicant_name', 'applicantName'], ['id_number', 'idNumber'],
-  ['birth_date', 'birthDate'], ['address', 'address'], ['phone', 'phone'], ['email', 'email'], ['copies', 'copies'],
-  ['channel', 'channel'], ['result_delivery', 'resultDelivery'], ['status', 'status'], ['received_at', 'receivedAt'],
-  ['appointment_at', 'appointmentAt'], ['processing_hours', 'processingHours'], ['received_by', 'receivedBy'],
-  ['note', 'note'], ['reason', 'reason'], ['finished_at', 'finishedAt'], ['returned_at', 'returnedAt'],
-  ['updated_at', 'updatedAt'], ['register_book', 'registerBook'], ['register_no', 'registerNo'],
+  ['field_code', 'fieldCode'], ['field_name', 'fieldName'], ['status', 'status'], ['received_at', 'receivedAt'],
+  ['received_by', 'receivedBy'], ['finished_at', 'finishedAt'], ['returned_at', 'returnedAt'], ['updated_at', 'updatedAt'],
+  ['register_book', 'registerBook'], ['register_no', 'registerNo'],
 ];
+
+/** Column ↔ row key, in the order of the INSERT: the system columns, then the fields' (from their description). */
+export const DOSSIER_COLUMNS: readonly (readonly [string, keyof DossierValues])[] = [...SYSTEM_COLUMNS, ...FIELD_COLUMNS.map(([, column, key]) => [column, key] as const)];
 
 /** SELECT list giving a DossierRow (table alias `d` optional). */
 export const DOSSIER_SELECT = `id, ${DOSSIER_COLUMNS.map(([c, k]) => (c === k ? c : `${c} AS ${k}`)).join(', ')}`;
