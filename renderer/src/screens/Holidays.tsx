@@ -2,7 +2,8 @@
 // own: official days off and swapped working days), used to count working days.
 import { useEffect, useState } from 'react';
 import type { HolidayEntry } from '../../../shared/domain/types';
-import { displayToIso, isoToDisplay, parseIsoDate } from '../../../shared/domain/vnTime';
+import { isoToDisplay, parseIsoDate } from '../../../shared/domain/vnTime';
+import { normalizeTypedDate, typedDateToIso } from '../../../shared/domain/typedDate';
 import { api } from '../api';
 import { ErrorBox, Field } from '../components/Field';
 import { useSaveStatus } from '../saveStatus';
@@ -35,7 +36,7 @@ export function HolidaysScreen() {
   }, [year]);
 
   async function add() {
-    const iso = displayToIso(date);
+    const iso = typedDateToIso(date, Date.now());
     const errs: Record<string, string> = {};
     if (!iso) errs.date = 'Ngày phải có dạng dd/mm/yyyy.';
     if (!name.trim()) errs.name = 'Tên ngày nghỉ: không được để trống.';
@@ -143,7 +144,7 @@ export function HolidaysScreen() {
       >
         <h2>Thêm ngày</h2>
         <Field label="Ngày" required name="date" error={errors.date} hint="dd/mm/yyyy">
-          {(f) => <input {...f} type="text" placeholder="dd/mm/yyyy" maxLength={10} value={date} onChange={(e) => setDate(e.target.value)} data-testid="holiday-date" />}
+          {(f) => <input {...f} type="text" placeholder="dd/mm/yyyy" maxLength={10} value={date} onChange={(e) => setDate(e.target.value)} onBlur={(e) => setDate(normalizeTypedDate(e.target.value, Date.now()))} data-testid="holiday-date" />}
         </Field>
         <Field label="Tên" required name="name" error={errors.name}>
           {(f) => <input {...f} type="text" placeholder="VD: Nghỉ Tết Nguyên đán" value={name} onChange={(e) => setName(e.target.value)} data-testid="holiday-name" />}

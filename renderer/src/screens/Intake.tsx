@@ -4,17 +4,18 @@
 // Ctrl+Enter for the main action, Esc to close a panel. The half-typed intake is a
 // draft in IndexedDB (drafts.ts).
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
-import type { AppointmentPreview, RenderedForm } from '../../../shared/ipc/contract';
+import { applicantSchema, type AppointmentPreview, type RenderedForm } from '../../../shared/ipc/contract';
 import type { Applicant, Procedure, ResultDelivery, UnitSettings } from '../../../shared/domain/types';
 import { checkCccd } from '../../../shared/domain/cccd';
-import { displayToIso, formatDate, formatDateTime, isoToDisplay } from '../../../shared/domain/vnTime';
+import { formatDate, formatDateTime, isoToDisplay } from '../../../shared/domain/vnTime';
+import { normalizeTypedDate, typedDateToIso } from '../../../shared/domain/typedDate';
 import { api } from '../api';
 import { ErrorBox, Field } from '../components/Field';
 import { PdfView } from '../components/PdfView';
 import { deleteIntakeDraft, isDraftEmpty, loadIntakeDraft, saveIntakeDraft, type IntakeDraft, type IntakeDraftData } from '../drafts';
 import { DELIVERY_TEXT, feeText, processingText } from '../labels';
 import { useSaveStatus } from '../saveStatus';
-import { useDebounced, vnTodayIso } from '../util';
+import { useDebounced } from '../util';
 import { attachReuse, ReusePanel, type ReuseChoice } from '../pages/ReusePanel';
 
 type ApplicantForm = IntakeDraftData['applicant'];
@@ -36,26 +37,33 @@ interface Result {
   formError?: string;
 }
 
-/** Client-side checks, the same rules as the contract's applicant schema, for instant feedback. */
+/**
+ * The applicant checked with the contract's own schema (shared/ipc/contract.ts), for instant
+ * feedback: the rules are written once, there. Only reading the typed birth date belongs to
+ * the screen (any spelling of shared/domain/typedDate.ts).
+ */
 function checkApplicant(a: ApplicantForm, now = Date.now()): Partial<Record<FieldKey, string>> {
   const e: Partial<Record<FieldKey, string>> = {};
-  const name = a.fullName.trim();
-  if (!name) e.fullName = 'Họ và tên: không được để trống.';
-  else if (/[<>{}[\]\\|@#$%^*=+~`"]/.test(name) || /\d/.test(name)) e.fullName = 'Họ và tên chỉ gồm chữ cái, dấu cách, dấu gạch nối và dấu nháy đơn.';
-  const iso = displayToIso(a.birthDate);
+  const r = applicantSchema.safeParse(applicantPayloadOf(a, now));
+  for (const issue of r.error?.issues ?? []) {
+    const k = issue.path[0] as FieldKey;
+    if (FIELD_ORDER.includes(k) && !e[k]) e[k] = issue.message;
+  }
   if (!a.birthDate.trim()) e.birthDate = 'Ngày sinh: không được để trống.';
-  else if (!iso) e.birthDate = 'Ngày sinh phải có dạng dd/mm/yyyy và là ngày có thật.';
-  else if (iso > vnTodayIso(now)) e.birthDate = 'Ngày sinh không được sau ngày hôm nay.';
-  else if (iso < '1900-01-01') e.birthDate = 'Ngày sinh trước năm 1900: kiểm tra lại.';
-  const id = a.idNumber.replace(/\s+/g, '');
-  const c = checkCccd(id, iso && !e.birthDate ? iso : undefined);
-  if (!c.ok) e.idNumber = c.message;
-  if (!a.address.trim()) e.address = 'Địa chỉ: không được để trống.';
-  const phone = a.phone.replace(/[\s.]/g, '');
-  if (phone && !/^(\+84|0)\d{8,10}$/.test(phone)) e.phone = 'Số điện thoại không hợp lệ (10 số, bắt đầu bằng 0 hoặc +84).';
-  const email = a.email.trim();
-  if (email && !/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(email)) e.email = 'Email không hợp lệ.';
+  else if (!typedDateToIso(a.birthDate, now, 'past')) e.birthDate = 'Ngày sinh phải có dạng dd/mm/yyyy và là ngày có thật.';
   return e;
+}
+
+/** What the contract receives for the applicant as typed. */
+function applicantPayloadOf(a: ApplicantForm, now = Date.now()): Applicant {
+  return {
+    fullName: a.fullName,
+    idNumber: a.idNumber.replace(/\s+/g, ''),
+    birthDate: typedDateToIso(a.birthDate, now, 'past') ?? '',
+    address: a.address,
+    phone: a.phone,
+    email: a.email,
+  };
 }
 
 function componentsFor(p: Procedure): CompState {
@@ -383,14 +391,7 @@ export function IntakeScreen({
 
   // ---------- actions ----------
   function applicantPayload() {
-    return {
-      fullName: applicant.fullName,
-      idNumber: applicant.idNumber.replace(/\s+/g, ''),
-      birthDate: displayToIso(applicant.birthDate) ?? '',
-      address: applicant.address,
-      phone: applicant.phone,
-      email: applicant.email,
-    };
+    return applicantPayloadOf(applicant);
   }
 
   /** Shows every client message and focuses the first bad field; false when something is wrong. */
@@ -728,7 +729,12 @@ export function IntakeScreen({
                     data-testid="applicant-birthDate"
                     value={applicant.birthDate}
                     onChange={(e) => setField('birthDate', e.target.value)}
-                    onBlur={() => setTouched((t) => ({ ...t, birthDate: true }))}
+                    onBlur={(e) => {
+                      // 12031995, 12-03-1995, 12/03/95 … are shown back as 12/03/1995.
+                      const shown = normalizeTypedDate(e.target.value, Date.now(), 'past');
+                      if (shown !== e.target.value) setField('birthDate', shown);
+                      setTouched((t) => ({ ...t, birthDate: true }));
+                    }}
                   />
                 )}
               </Field>
