@@ -682,9 +682,8 @@ function itemLabel(type: SyncEventType, body: string): string {
   try {
     const b = JSON.parse(body) as { from?: DossierStatus; to?: DossierStatus; page?: number; componentId?: string; number?: number; year?: number; path?: EditableField };
     if (type === 'dossier.status_changed' && b.from && b.to) return `${base}: ${STATUS_LABELS[b.from]} → ${STATUS_LABELS[b.to]}`;
-    if (type === 'dossier.file_attached' || type === 'dossier.file_removed') return `${base} (${b.componentId}, trang ${b.page})`;
-    if (type === 'dossier.pages_reordered') return `${base} (${b.componentId})`;
-    if (type === 'guidance.issued') return `${base} số ${b.number}/${b.year}`;
+    if (type === 'dossier.file_attached' || type === 'dossier.file_removed') return `${base}: trang ${b.page}`; // the internal component code is no clerk's word
+        if (type === 'guidance.issued') return `${base} số ${b.number}/${b.year}`;
     if (type === 'dossier.field_edited' && b.path) return `${base}: ${FIELD_LABELS[b.path] ?? b.path}`;
   } catch {
     /* label only */

@@ -9,6 +9,7 @@ import type { Applicant, Procedure, ResultDelivery, UnitSettings } from '../../.
 import { checkCccd } from '../../../shared/domain/cccd';
 import { formatDate, formatDateTime, isoToDisplay } from '../../../shared/domain/vnTime';
 import { normalizeTypedDate, typedDateToIso } from '../../../shared/domain/typedDate';
+import { searchTokens } from '../../../shared/domain/text';
 import { api } from '../api';
 import { ErrorBox, Field } from '../components/Field';
 import { PdfView } from '../components/PdfView';
@@ -136,11 +137,16 @@ export function IntakeScreen({
   const latest = useRef({ data: draftData, canAutosave });
   latest.current = { data: draftData, canAutosave };
 
+  // From the moment the dossier (or a slip) is being saved, no draft is written: it would
+  // outlive the dossier (offered again at the next intake) and replace the header's
+  // 'Đã lưu hồ sơ …' with 'Đã lưu bản nháp'. A refused save clears it again.
+  const acting = useRef(false);
   const persist = useCallback(
     async (data: IntakeDraftData) => {
       try {
+        if (acting.current) return;
         const at = await saveIntakeDraft(data);
-        report({ kind: 'saved', what: 'bản nháp', at });
+        if (!acting.current) report({ kind: 'saved', what: 'bản nháp', at });
       } catch (e) {
         report({ kind: 'error', what: 'bản nháp', message: e instanceof Error ? e.message : String(e) });
       }
@@ -157,7 +163,7 @@ export function IntakeScreen({
   useEffect(() => {
     const flush = () => {
       const { data, canAutosave: ok } = latest.current;
-      if (ok && !isDraftEmpty(data)) void saveIntakeDraft(data);
+      if (ok && !acting.current && !isDraftEmpty(data)) void saveIntakeDraft(data);
     };
     const onVis = () => {
       if (document.visibilityState === 'hidden') flush();
@@ -285,7 +291,16 @@ export function IntakeScreen({
       delete n[`applicant.${k}`];
       return n;
     });
-    if (k === 'idNumber' && v.replace(/\s+/g, '').length === 12) setTouched((t) => ({ ...t, idNumber: true }));
+    if (k === 'idNumber') {
+      const id = v.replace(/\s+/g, '');
+      if (id.length === 12) setTouched((t) => ({ ...t, idNumber: true }));
+      // 'Đã điền từ hồ sơ trước: …' speaks of the person of the number it was found for.
+      if (id !== lastLookup.current) {
+        setLookupNote(null);
+        setLookupOffer(null);
+        if (id.length < 12) lastLookup.current = '';
+      }
+    }
     if (k === 'birthDate' && v.trim().length >= 10) setTouched((t) => ({ ...t, birthDate: true }));
   }
 
@@ -412,6 +427,7 @@ export function IntakeScreen({
   }
 
   function showServerError(err: { message: string; fields?: Record<string, string> }) {
+    acting.current = false;
     setMessage(err.message);
     setServerErrors(err.fields ?? {});
     report({ kind: 'error', what: 'hồ sơ', message: err.message });
@@ -433,6 +449,7 @@ export function IntakeScreen({
     }
     setBusy(true);
     setMessage(null);
+    acting.current = true;
     report({ kind: 'saving', what: 'hồ sơ' });
     const r = await api['dossiers.receive']({
       procedureCode: procedure.code,
@@ -480,6 +497,7 @@ export function IntakeScreen({
       return;
     }
     setBusy(true);
+    acting.current = true;
     report({ kind: 'saving', what: 'phiếu hướng dẫn' });
     const r = await api['guidance.create']({ procedureCode: procedure.code, applicant: applicantPayload(), missing, reason });
     if (!r.ok) {
@@ -513,6 +531,7 @@ export function IntakeScreen({
       return;
     }
     setBusy(true);
+    acting.current = true;
     report({ kind: 'saving', what: 'phiếu từ chối' });
     const r = await api['dossiers.refuse']({ procedureCode: procedure.code, applicant: applicantPayload(), reason });
     if (!r.ok) {
@@ -612,7 +631,7 @@ export function IntakeScreen({
                 onBlur={() => setTimeout(() => setListOpen(false), 150)}
                 onKeyDown={onSearchKey}
               />
-              {listOpen && query.trim() !== '' && (
+              {listOpen && searchTokens(query).length > 0 && (
                 <ul className="combo-list" role="listbox" id="procedure-list" data-testid="procedure-results">
                   {searchError && <li className="combo-empty">{searchError}</li>}
                   {!searchError && results.length === 0 && <li className="combo-empty">Không tìm thấy thủ tục phù hợp.</li>}
@@ -642,10 +661,7 @@ export function IntakeScreen({
                 <div className="proc-name">
                   <span className="code">{procedure.code}</span> {procedure.name}
                 </div>
-                <div className="proc-meta" title={procedure.fee.description}>
-                  {procedure.fieldName} · {processingText(procedure.processing)} · Lệ phí: {feeText(procedure.fee.amount)}
-                  {procedure.fee.description ? ` (${procedure.fee.description})` : ''}
-                </div>
+                <ProcedureMeta procedure={procedure} />
               </div>
             ) : (
               <p className="muted small">Mũi tên lên/xuống để chọn, Enter để lấy thủ tục.</p>
@@ -749,6 +765,36 @@ export function IntakeScreen({
               </Field>
             </div>
           </div>
+          {/* Section 4 and the note sit in the left column: the right column's sticky action bar
+              (and the Mẫu 02/03 panel inside it) can then never cover them. */}
+          <div className="panel appointment" data-testid="appointment-preview">
+            <h2>
+              <span className="step">4</span> Hẹn trả kết quả
+            </h2>
+            {!procedure ? (
+              <p className="muted">Chọn thủ tục để tính ngày hẹn trả.</p>
+            ) : previewError ? (
+              <div className="alert error small">{previewError}</div>
+            ) : preview ? (
+              <div>
+                <div className="appt-date" data-testid="appointment-date">
+                  {preview.appointmentAt ? formatDateTime(preview.appointmentAt) : 'Không có ngày hẹn trả'}
+                </div>
+                <div className="muted small" data-testid="appointment-explanation">
+                  {preview.explanation}
+                </div>
+              </div>
+            ) : (
+              <p className="muted">Đang tính…</p>
+            )}
+            {procedure && (
+              <div className="field appt-note">
+                <label htmlFor="intake-note">Ghi chú</label>
+                <input id="intake-note" type="text" value={note} data-testid="intake-note" onChange={(e) => setNote(e.target.value)} />
+              </div>
+            )}
+          </div>
+
         </section>
 
         <section className="col-right">
@@ -808,7 +854,7 @@ export function IntakeScreen({
                                 type="number"
                                 min={0}
                                 max={99}
-                                tabIndex={-1}
+                                data-testid={`component-${k}-${c.id}`}
                                 aria-label={`${k === 'original' ? 'Bản chính' : k === 'certified' ? 'Bản chứng thực' : 'Bản photo'}: ${c.name}`}
                                 value={s[k]}
                                 onChange={(e) => setComp(c.id, { [k]: Math.max(0, Math.min(99, Number(e.target.value) || 0)) })}
@@ -850,10 +896,6 @@ export function IntakeScreen({
                     />
                   </label>
                 </div>
-                <div className="field">
-                  <label htmlFor="intake-note">Ghi chú</label>
-                  <input id="intake-note" type="text" value={note} data-testid="intake-note" onChange={(e) => setNote(e.target.value)} />
-                </div>
               </>
             )}
           </div>
@@ -866,28 +908,6 @@ export function IntakeScreen({
               onChange={setReuse}
             />
           )}
-          <div className="panel appointment" data-testid="appointment-preview">
-            <h2>
-              <span className="step">4</span> Hẹn trả kết quả
-            </h2>
-            {!procedure ? (
-              <p className="muted">Chọn thủ tục để tính ngày hẹn trả.</p>
-            ) : previewError ? (
-              <div className="alert error small">{previewError}</div>
-            ) : preview ? (
-              <div>
-                <div className="appt-date" data-testid="appointment-date">
-                  {preview.appointmentAt ? formatDateTime(preview.appointmentAt) : 'Không có ngày hẹn trả'}
-                </div>
-                <div className="muted small" data-testid="appointment-explanation">
-                  {preview.explanation}
-                </div>
-              </div>
-            ) : (
-              <p className="muted">Đang tính…</p>
-            )}
-          </div>
-
           <div className="action-bar">
           {panel === 'guidance' && (
             <div className="panel sub-panel" data-testid="guidance-panel">
@@ -975,10 +995,20 @@ function IntakeResult({
   onOpen: (id: string) => void;
   onRetry: () => void;
 }) {
-  // The next clerk action is a new intake: Enter starts it.
+  // The next clerk action is a new intake: Enter on the focused button, or F2 (as everywhere), starts it.
   useEffect(() => {
     newRef.current?.focus();
   }, [newRef]);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'F2') {
+        e.preventDefault();
+        onNew();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onNew]);
   return (
     <div className="intake-result" data-testid="intake-result" data-kind={result.kind}>
       <div className="panel result-summary">
@@ -1020,7 +1050,7 @@ function IntakeResult({
         )}
         <div className="actions vertical">
           <button ref={newRef} type="button" className="btn primary big" onClick={onNew} data-testid="new-intake">
-            Tiếp nhận hồ sơ mới
+            Tiếp nhận hồ sơ mới <kbd>F2</kbd>
           </button>
           {result.dossierId && (
             <button type="button" className="btn" onClick={() => onOpen(result.dossierId!)} data-testid="open-dossier">
@@ -1033,5 +1063,29 @@ function IntakeResult({
         {result.form ? <PdfView base64={result.form.pdfBase64} fileName={result.form.fileName} title={result.title} /> : <p className="muted">Không có bản in.</p>}
       </div>
     </div>
+  );
+}
+
+/** The procedure's field, time and fee; a long fee description opens with "Xem đủ" instead of staying cut. */
+function ProcedureMeta({ procedure }: { procedure: Procedure }) {
+  const [open, setOpen] = useState(false);
+  const [clipped, setClipped] = useState(false);
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = ref.current;
+    if (el && !open) setClipped(el.scrollHeight > el.clientHeight + 1);
+  }, [procedure, open]);
+  return (
+    <>
+      <div ref={ref} className={`proc-meta${open ? ' open' : ''}`} data-testid="procedure-meta">
+        {procedure.fieldName} · {processingText(procedure.processing)} · Lệ phí: {feeText(procedure.fee.amount)}
+        {procedure.fee.description ? ` (${procedure.fee.description})` : ''}
+      </div>
+      {(clipped || open) && (
+        <button type="button" className="link-btn small" aria-expanded={open} onClick={() => setOpen((o) => !o)} data-testid="procedure-meta-toggle">
+          {open ? 'Thu gọn' : 'Xem đủ'}
+        </button>
+      )}
+    </>
   );
 }
