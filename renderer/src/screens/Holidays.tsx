@@ -35,6 +35,15 @@ export function HolidaysScreen() {
     };
   }, [year]);
 
+  /** A proposed day (a rule not yet confirmed) counts once the unit enters it as its own. */
+  async function confirm(e: HolidayEntry) {
+    const r = await api['holidays.save']({ date: e.date, name: e.name, kind: e.kind });
+    if (r.ok) {
+      report({ kind: 'saved', what: `ngày ${isoToDisplay(e.date)}`, at: Date.now() });
+      setEntries(r.value.filter((x) => x.date.startsWith(`${year}-`)));
+    } else setError(r.error.message);
+  }
+
   async function add() {
     const iso = typedDateToIso(date, Date.now());
     const errs: Record<string, string> = {};
@@ -111,8 +120,15 @@ export function HolidaysScreen() {
                     <td className="small">{weekdayText(wd)}</td>
                     <td>{e.name}</td>
                     <td>{e.kind === 'off' ? 'Nghỉ' : 'Làm bù'}</td>
-                    <td className="small muted">{e.origin === 'rule' ? 'Theo luật' : 'Đơn vị nhập'}</td>
+                    <td className={`small${e.origin === 'proposed' ? ' proposed' : ' muted'}`} data-testid="holiday-origin">
+                      {e.origin === 'rule' ? 'Theo luật' : e.origin === 'unit' ? 'Đơn vị nhập' : 'Chưa được tỉnh xác nhận — kiểm tra và xác nhận'}
+                    </td>
                     <td>
+                      {e.origin === 'proposed' && (
+                        <button type="button" className="btn small" onClick={() => void confirm(e)} data-testid="holiday-confirm">
+                          Xác nhận
+                        </button>
+                      )}
                       {e.origin === 'unit' && (
                         <button type="button" className="btn small" onClick={() => void remove(e)} data-testid="holiday-delete">
                           Xoá
