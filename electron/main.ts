@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { dispatch } from './ipc/dispatch';
 import { defaultDataDir } from './paths';
 import { RENDERER_CSP } from './transport/loopback';
+import { PUSH_CHANNEL } from '../shared/ipc/push';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const IPC_CALL = 'motcua:call';
@@ -74,6 +75,7 @@ async function createWindow() {
     },
   });
   win.removeMenu();
+  services.changes.on((e) => !win.isDestroyed() && win.webContents.send(PUSH_CHANNEL, e)); // the push channel (shared/ipc/push.ts)
   // Closing with changes the province does not have yet: a last sync, then a warning, never a
   // silent loss (the decision is services/sync/closing.ts).
   const { decideOnClose } = await import('./services/sync/closing');

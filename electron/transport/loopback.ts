@@ -17,6 +17,11 @@ import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { dispatch, type Handlers } from '../ipc/dispatch';
 import { MAX_PAGE_CALL_BYTES } from '../../shared/ipc/pages';
+import { PUSH_PATH } from '../../shared/ipc/push';
+import type { Changes } from '../services/changes';
+
+/** A comment line now and then keeps the event stream open through idle proxies and shows a dead client. */
+const PUSH_HEARTBEAT_MS = 25_000;
 
 export const RENDERER_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; font-src 'self'; " +
@@ -62,6 +67,8 @@ export interface LoopbackOptions {
   port?: number;
   /** Fixed secret (tests); a fresh random one by default. */
   token?: string;
+  /** The push channel's source (services/changes.ts): served as server-sent events at PUSH_PATH. */
+  changes?: Changes;
 }
 
 export interface LoopbackServer {
@@ -135,12 +142,35 @@ export async function serveLoopback(opts: LoopbackOptions): Promise<LoopbackServ
     return serveStatic(req, reply);
   });
 
+  const tokenOk = (given: string) => {
+    const b = Buffer.from(given);
+    return b.length === tokenBuf.length && timingSafeEqual(b, tokenBuf);
+  };
+
   /** The secret and the Origin, for every call. */
   const guard = async (req: FastifyRequest, reply: FastifyReply) => {
     if (req.headers.origin && req.headers.origin !== origin) return reply.code(403).type('text/plain; charset=utf-8').send('Forbidden origin');
-    const given = Buffer.from(String(req.headers['x-motcua-token'] ?? ''));
-    if (given.length !== tokenBuf.length || !timingSafeEqual(given, tokenBuf)) return reply.code(401).send(callError(MSG.session));
+    if (!tokenOk(String(req.headers['x-motcua-token'] ?? ''))) return reply.code(401).send(callError(MSG.session));
   };
+
+  // The push channel. EventSource cannot send a header, so the secret comes in the query
+  // (the page's own origin only: Host and Origin are checked as for calls).
+  app.get<{ Querystring: { token?: string } }>(PUSH_PATH, async (req, reply) => {
+    if (req.headers.origin && req.headers.origin !== origin) return reply.code(403).type('text/plain; charset=utf-8').send('Forbidden origin');
+    if (!tokenOk(String(req.query.token ?? ''))) return reply.code(401).send(callError(MSG.session));
+    if (!opts.changes) return reply.code(404).type('text/plain; charset=utf-8').send('Not found');
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, { ...securityHeaders(), 'content-type': 'text/event-stream; charset=utf-8', connection: 'keep-alive' });
+    res.write(': motcua\n\n');
+    const off = opts.changes.on((e) => res.write(`event: change\ndata: ${JSON.stringify(e)}\n\n`));
+    const beat = setInterval(() => res.write(': ping\n\n'), PUSH_HEARTBEAT_MS);
+    req.raw.socket.setTimeout(0);
+    res.on('close', () => {
+      off();
+      clearInterval(beat);
+    });
+  });
 
   for (const channel of FILE_CHANNELS) {
     app.post(`/rpc/${channel}`, { bodyLimit: FILE_CHANNEL_BODY_BYTES, onRequest: guard }, (req) => dispatch(opts.handlers, channel, req.body ?? {}));
@@ -216,7 +246,7 @@ export async function startLoopbackServer(opts: {
   const { openAppServices } = await import('../services/app');
   const services = openAppServices({ dataDir: opts.dataDir, now: opts.now, appVersion: opts.appVersion, autoSync: opts.autoSync });
   try {
-    const server = await serveLoopback({ handlers: services.handlers, staticDir: opts.staticDir, port: opts.port });
+    const server = await serveLoopback({ handlers: services.handlers, staticDir: opts.staticDir, port: opts.port, changes: services.changes });
     return {
       ...server,
       close: async () => {

@@ -6,6 +6,7 @@ import { QueryClientProvider } from '@tanstack/react-query';
 import { Router, useLocation } from 'wouter';
 import { useHashLocation } from 'wouter/use-hash-location';
 import { queryClient } from './state/query';
+import { usePushedChanges } from './state/push';
 import { routeFromPath, routePath, type Route } from './routes';
 import type { UnitSettings } from '../../shared/domain/types';
 import { vnParts } from '../../shared/domain/vnTime';
@@ -49,6 +50,7 @@ function Shell() {
   // Bumped to remount the intake screen for a new dossier.
   const [intakeKey, setIntakeKey] = useState(0);
   const sync = useSyncStatus();
+  usePushedChanges();
 
   const load = useCallback(async () => {
     setLoadError(null);

@@ -57,6 +57,8 @@ export interface SyncEngineOptions {
   client?: Partial<Omit<SyncClientOptions, 'hubUrl' | 'deviceToken' | 'allowInsecureHttp'>>;
   /** Parallel file uploads (keeps a slow link busy across round trips; PROTOCOL.md §5). */
   uploadConcurrency?: number;
+  /** Told when a run starts and ends (the push channel, services/changes.ts). */
+  changes?: import('../changes').Changes;
   /** Parallel downloads of other PCs' pages (default 2). */
   downloadConcurrency?: number;
   /** Where downloaded pages go and the OCR queue is told (the app's); default: the page store of dataDir. */
@@ -252,8 +254,10 @@ export class SyncEngine {
     if (this.running) return this.running;
     const run = this.runOnce(onProgress).finally(() => {
       this.running = null;
+      for (const kind of ['sync', 'dossiers', 'pages'] as const) this.opts.changes?.emit({ kind }); // pulled changes, the queue moved
     });
     this.running = run;
+    this.opts.changes?.emit({ kind: 'sync' });
     return run;
   }
 

@@ -6,7 +6,7 @@ import { useCallback } from 'react';
 import type { SyncStatus } from '../../../shared/ipc/sync';
 import { useCall } from '../state/query';
 
-export function useSyncStatus(fallbackMs = 5_000): { status: SyncStatus | null; error: string | null; refresh: () => Promise<void> } {
+export function useSyncStatus(fallbackMs = 30_000): { status: SyncStatus | null; error: string | null; refresh: () => Promise<void> } {
   const q = useCall('sync.status', {}, { refetchInterval: fallbackMs, staleTime: 0 });
   const { refetch } = q;
   const refresh = useCallback(async () => {
