@@ -19,6 +19,7 @@ import { dispatch, type Handlers } from '../ipc/dispatch';
 import { MAX_PAGE_CALL_BYTES } from '../../shared/ipc/pages';
 import { PUSH_PATH } from '../../shared/ipc/push';
 import type { Changes } from '../services/changes';
+import { MIME } from './mime';
 
 /** A comment line now and then keeps the event stream open through idle proxies and shows a dead client. */
 const PUSH_HEARTBEAT_MS = 25_000;
@@ -35,20 +36,6 @@ const MAX_BODY_BYTES = 8 * 1024 * 1024;
  */
 const FILE_CHANNEL_BODY_BYTES = Math.ceil((MAX_PAGE_CALL_BYTES * 4) / 3) + 1024 * 1024;
 const FILE_CHANNELS = ['pages.add', 'pages.import'] as const;
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.wasm': 'application/wasm',
-};
 
 const MSG = {
   session: 'Phiên làm việc không hợp lệ. Hãy mở lại ứng dụng.',

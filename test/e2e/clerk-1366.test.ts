@@ -186,7 +186,8 @@ describe('quầy tiếp nhận ở 1366×768 (issue 12)', () => {
     const run = await startRun('clerk-10-file-button');
     await setUpUnit(run);
     const d = await receiveDossier(run, '2.000815', LOAN);
-    await run.page.goto(`${run.origin}/#/ho-so/${d.id}`);
+    await new Shell(run.page).goList();
+    await run.page.locator('[data-testid="dossier-row"]').first().click();
     await waitVisible(tid(run, 'dossier-detail'));
     const cid = d.components[0].componentId;
     await waitVisible(tid(run, `pages-pick-${cid}`));
