@@ -1,24 +1,27 @@
 // The Electron main process: a thin shell. All logic lives in services that run under
 // plain Node (electron/services); this file only creates the hardened window, wires the
 // contract to Electron IPC, and checks for updates.
-import { app, BrowserWindow, ipcMain, session, shell, dialog, type WebContents } from 'electron';
+import { app, BrowserWindow, ipcMain, protocol, session, shell, dialog, type WebContents } from 'electron';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { dispatch } from './ipc/dispatch';
 import { defaultDataDir } from './paths';
 import { RENDERER_CSP } from './transport/loopback';
+import { PUSH_CHANNEL } from '../shared/ipc/push';
+import { APP_INDEX_URL, handleAppProtocol, registerAppScheme } from './appProtocol';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const IPC_CALL = 'motcua:call';
-const rendererIndex = path.join(here, '..', 'renderer', 'index.html');
-const rendererUrl = pathToFileURL(rendererIndex).href;
+const rendererDir = path.join(here, '..', 'renderer');
+const rendererUrl = APP_INDEX_URL; // served by appProtocol.ts, not file://
 
 // One instance per data folder: two windows writing the same counter would confuse the clerk.
 if (!app.requestSingleInstanceLock()) app.quit();
 
 app.setPath('userData', defaultDataDir());
 app.enableSandbox();
+registerAppScheme(protocol);
 
 /** The Electron build of better-sqlite3 (built by scripts/native-electron.mjs), kept apart from the Node build the tests use. */
 function nativeBinding(): string | undefined {
@@ -74,6 +77,7 @@ async function createWindow() {
     },
   });
   win.removeMenu();
+  services.changes.on((e) => !win.isDestroyed() && win.webContents.send(PUSH_CHANNEL, e)); // the push channel (shared/ipc/push.ts)
   // Closing with changes the province does not have yet: a last sync, then a warning, never a
   // silent loss (the decision is services/sync/closing.ts).
   const { decideOnClose } = await import('./services/sync/closing');
@@ -104,7 +108,7 @@ async function createWindow() {
     if (url.startsWith('https://')) void shell.openExternal(url);
     return { action: 'deny' };
   });
-  await win.loadFile(rendererIndex);
+  await win.loadURL(rendererUrl);
 }
 
 app.on('web-contents-created', (_e, contents) => {
@@ -116,7 +120,7 @@ app.whenReady().then(async () => {
   session.defaultSession.webRequest.onBeforeRequest((details, callback) => {
     // (Requests of the main process itself, such as the updater's, carry no webContentsId.)
     const fromPage = details.webContentsId !== undefined;
-    const ok = /^(file|blob|data|devtools|chrome-extension):/.test(details.url);
+    const ok = /^(app|blob|data|devtools|chrome-extension):/.test(details.url);
     callback({ cancel: fromPage && !ok });
   });
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
@@ -125,6 +129,7 @@ app.whenReady().then(async () => {
   session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => {
     callback(permission === 'media'); // the document camera (digitisation); nothing else
   });
+  handleAppProtocol(protocol, rendererDir, RENDERER_CSP);
   await createWindow();
   if (app.isPackaged) {
     // Updates come from the province's server when there is a connection; offline, nothing happens.

@@ -20,6 +20,7 @@ import { seedDemoDossiers, type SeedOptions } from './seed/seed';
 import { PageStore, type PagesContext } from './pages/index';
 import { OcrQueue, type OcrEngine } from './pages/ocrQueue';
 import { pageHandlers } from './pages/handlers';
+import { Changes, emittingHandlers } from './changes';
 import { PageImports } from './pages/importJob';
 import { addPages, requireComponent, requireDossier } from './pages/index';
 import { CaptureService, type CaptureOptions } from './scanner/index';
@@ -66,6 +67,8 @@ export interface AppServices {
   sync: SyncEngine;
   /** The one dossier projector (dossier/projector.ts). */
   projector: DossierProjector;
+  /** What changed, for the push channel of the transports (changes.ts). */
+  changes: Changes;
 }
 
 /** The dossier projector of a connection, over the unit's settings and holiday table. */
@@ -78,6 +81,7 @@ export function openAppServices(opts: AppServicesOptions): AppServices {
   fs.mkdirSync(opts.dataDir, { recursive: true });
   const db = openDatabase(path.join(opts.dataDir, DB_FILE_NAME), { nativeBinding: opts.nativeBinding, check: opts.check });
   try {
+    const changes = new Changes();
     const settings = new SettingsStore(db);
     const procedures = new ProcedureStore(db, now);
     procedures.importCatalogue();
@@ -89,7 +93,7 @@ export function openAppServices(opts: AppServicesOptions): AppServices {
     const guidance = new GuidanceService(db, now, settings, procedures);
     const forms = new FormService(opts.dataDir, settings, dossiers, guidance);
     const pageStore = new PageStore(opts.dataDir);
-    const ocr = new OcrQueue({ db, store: pageStore, now, size: opts.ocrWorkers ?? 2, createEngine: opts.ocrEngine });
+    const ocr = new OcrQueue({ db, store: pageStore, now, size: opts.ocrWorkers ?? 2, createEngine: opts.ocrEngine, changes });
     const pages: PagesContext = { db, dataDir: opts.dataDir, now, store: pageStore, projector, onQueued: () => ocr.kick() };
     const imports = new PageImports({ pages });
     const capture = new CaptureService({
@@ -102,9 +106,9 @@ export function openAppServices(opts: AppServicesOptions): AppServices {
       ...opts.capture,
     });
 
-    const sync = new SyncEngine({ db, dataDir: opts.dataDir, now, settings, procedures, holidays, pages, projector, ...opts.sync });
+    const sync = new SyncEngine({ db, dataDir: opts.dataDir, now, settings, procedures, holidays, pages, projector, changes, ...opts.sync });
 
-    const handlers: Handlers = {
+    const handlers: Handlers = emittingHandlers(changes, {
       'app.info': () => ({ version: opts.appVersion ?? '0.0.0', dataDir: opts.dataDir, settings: settings.get(), now: now() }),
       'settings.save': (s) => settings.save(s),
 
@@ -140,7 +144,7 @@ export function openAppServices(opts: AppServicesOptions): AppServices {
       'sync.retryFailed': () => sync.retryFailed(),
       'sync.conflicts': () => sync.conflicts(),
       'sync.resolveConflict': (i) => sync.resolveConflict(i),
-    };
+    });
 
     pageStore.sweepTemp();
     ocr.resume();
@@ -176,6 +180,7 @@ export function openAppServices(opts: AppServicesOptions): AppServices {
       capture,
       sync,
       projector,
+      changes,
       seedDemo: (count, seedOpts) => seedDemoDossiers({ db, now, settings, procedures, holidays, projector }, count, seedOpts),
       exportDossiers: (o) => exportDossiers(db, projector, { unitCode: settings.get()?.unitCode ?? '', unitName: settings.get()?.unitName ?? '' }, o),
     };

@@ -3,9 +3,13 @@
 // Only the unit's entries are stored; the rule entries are recomputed for each year.
 import type { HolidayEntry, IsoDate, WorkingHours } from '../../shared/domain/types';
 import { ruleHolidays, mergeHolidayTable } from '../../shared/domain/calendar/holidays';
+import { HOLIDAY_RULE_SETS } from '../../shared/data/holidayRules';
 import { WorkingCalendar } from '../../shared/domain/calendar/workingCalendar';
 import type { Db } from './db/database';
 import { AppError } from './errors';
+
+/** The rule sets that count by themselves; a doubtful set's days wait for the unit's confirmation. */
+const CERTAIN_RULE_SETS = HOLIDAY_RULE_SETS.filter((s) => !s.unverified);
 
 interface HolidayRow {
   date: string;
@@ -35,14 +39,27 @@ export class HolidayStore {
     return rows.map((r) => ({ date: r.date, name: r.name, kind: r.kind, origin: 'unit' as const }));
   }
 
-  /** Rule holidays of the year merged with the unit's entries (the unit's entry wins on its date). */
-  list(year: number): HolidayEntry[] {
+  /**
+   * The days that count: certain rule holidays of the year merged with the unit's entries
+   * (the unit's entry wins on its date; confirming a proposed day is entering it).
+   */
+  counted(year: number): HolidayEntry[] {
     let merged = this.byYear.get(year);
     if (!merged) {
-      merged = mergeHolidayTable(ruleHolidays(year), this.unitEntries(year));
+      merged = mergeHolidayTable(ruleHolidays(year, CERTAIN_RULE_SETS), this.unitEntries(year));
       this.byYear.set(year, merged);
     }
     return merged;
+  }
+
+  /** The table the clerk sees: the counted days and, apart, the proposed days still to confirm. */
+  list(year: number): HolidayEntry[] {
+    const counted = this.counted(year);
+    const taken = new Set(counted.map((e) => e.date));
+    const proposed = ruleHolidays(year)
+      .filter((e) => !taken.has(e.date))
+      .map((e) => ({ ...e, origin: 'proposed' as const }));
+    return proposed.length ? mergeHolidayTable(counted, proposed) : counted;
   }
 
   save(entry: { date: IsoDate; name: string; kind: 'off' | 'work' }): HolidayEntry[] {
@@ -75,7 +92,7 @@ export class HolidayStore {
     ) {
       return c.cal;
     }
-    const cal = new WorkingCalendar({ ...hours }, (year) => this.list(year));
+    const cal = new WorkingCalendar({ ...hours }, (year) => this.counted(year));
     this.calendarCache = { hours: { ...hours }, cal };
     return cal;
   }

@@ -1,5 +1,13 @@
-// The shell: first-run setup, then the header, navigation (F2/F3) and the screens.
+// The shell: first-run setup, then the header, navigation (F2/F3) and the screens. Each
+// screen has an address (hash routing, so it works from app:// and the loopback page
+// alike): a reload keeps the screen. Server state lives in TanStack Query (state/query.ts).
 import { useCallback, useEffect, useState } from 'react';
+import { QueryClientProvider } from '@tanstack/react-query';
+import { Router, useLocation } from 'wouter';
+import { useHashLocation } from 'wouter/use-hash-location';
+import { queryClient } from './state/query';
+import { usePushedChanges } from './state/push';
+import { routeFromPath, routePath, type Route } from './routes';
 import type { UnitSettings } from '../../shared/domain/types';
 import { vnParts } from '../../shared/domain/vnTime';
 import { api } from './api';
@@ -19,35 +27,30 @@ import { SyncScreen } from './sync/SyncScreen';
 import { useSyncStatus } from './sync/useSyncStatus';
 import type { SyncStatus } from '../../shared/ipc/sync';
 
-export type Route =
-  | { name: 'intake' }
-  | { name: 'list' }
-  | { name: 'detail'; id: string }
-  | { name: 'catalogue' }
-  | { name: 'holidays' }
-  | { name: 'review' }
-  | { name: 'guidance' }
-  | { name: 'settings' }
-  | { name: 'sync' };
-
 export function App() {
   return (
-    <SaveStatusProvider>
-      <ErrorBoundary>
-        <Shell />
-      </ErrorBoundary>
-    </SaveStatusProvider>
+    <QueryClientProvider client={queryClient}>
+      <Router hook={useHashLocation}>
+        <SaveStatusProvider>
+          <ErrorBoundary>
+            <Shell />
+          </ErrorBoundary>
+        </SaveStatusProvider>
+      </Router>
+    </QueryClientProvider>
   );
 }
 
 function Shell() {
   const [settings, setSettings] = useState<UnitSettings | null | undefined>(undefined);
   const [loadError, setLoadError] = useState<string | null>(null);
-  const [route, setRoute] = useState<Route>({ name: 'intake' });
+  const [location, navigate] = useLocation();
+  const route = routeFromPath(location);
   const [listState, setListState] = useState<ListState | null>(null);
   // Bumped to remount the intake screen for a new dossier.
   const [intakeKey, setIntakeKey] = useState(0);
   const sync = useSyncStatus();
+  usePushedChanges();
 
   const load = useCallback(async () => {
     setLoadError(null);
@@ -61,23 +64,23 @@ function Shell() {
   }, [load]);
 
   const go = useCallback((r: Route) => {
-    setRoute(r);
-  }, []);
+    navigate(routePath(r));
+  }, [navigate]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (!settings) return;
       if (e.key === 'F2') {
         e.preventDefault();
-        setRoute({ name: 'intake' });
+        go({ name: 'intake' });
       } else if (e.key === 'F3') {
         e.preventDefault();
-        setRoute({ name: 'list' });
+        go({ name: 'list' });
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [settings]);
+  }, [settings, go]);
 
   if (loadError) {
     return (

@@ -4,10 +4,16 @@
 // HTTP transport, authenticated by the per-launch secret passed in the URL fragment.
 import type { Api, CallResult, Channel } from '../../shared/ipc/contract';
 import { CHANNEL_NAMES as CHANNELS } from '../../shared/ipc/channels';
+import { PUSH_PATH, isPushEvent, type PushEvent } from '../../shared/ipc/push';
+
+export interface PushApi {
+  subscribe(listener: (e: PushEvent) => void): () => void;
+}
 
 declare global {
   interface Window {
     motcua?: Api;
+    motcuaPush?: PushApi;
   }
 }
 
@@ -45,3 +51,24 @@ function createLoopbackApi(): Api {
 }
 
 export const api: Api = window.motcua ?? createLoopbackApi();
+
+/** The loopback push channel: server-sent events (EventSource reconnects by itself). */
+function createLoopbackPush(): PushApi {
+  return {
+    subscribe(listener) {
+      const source = new EventSource(`${PUSH_PATH}?token=${encodeURIComponent(loopbackToken())}`);
+      source.addEventListener('change', (m) => {
+        try {
+          const e: unknown = JSON.parse((m as MessageEvent<string>).data);
+          if (isPushEvent(e)) listener(e);
+        } catch {
+          /* not ours */
+        }
+      });
+      return () => source.close();
+    },
+  };
+}
+
+/** What the main process pushes (sync, pulled changes, OCR and imports): Electron IPC or server-sent events. */
+export const push: PushApi = window.motcuaPush ?? createLoopbackPush();

@@ -80,6 +80,12 @@ export interface HolidayRuleSet {
   /** 'yyyy-mm-dd': the set applies to dates on or after this day. */
   effectiveFrom: string;
   note?: string;
+  /**
+   * Present while the set is not confirmed from the official text: its days are then only
+   * proposed to the unit (the Holidays screen), and count in deadlines once the unit has
+   * confirmed them; the certain rules in force apply meanwhile.
+   */
+  unverified?: string;
   rules: HolidayRule[];
 }
 
@@ -117,7 +123,7 @@ const LC2019_RULES: HolidayRule[] = [
 export const CULTURE_DAY_RULE: SolarHolidayRule = {
   kind: 'solar',
   id: 'culture-day-24-11-unverified',
-  name: 'Ngày Văn hóa Việt Nam (chưa xác minh)',
+  name: 'Ngày Văn hóa Việt Nam',
   month: 11,
   day: 24,
   unverified: 'NQ 28/2026/QH16 (chưa xác minh văn bản gốc): kiểm tra trước khi dùng.',
@@ -141,6 +147,7 @@ export const HOLIDAY_RULE_SETS: readonly HolidayRuleSet[] = [
     legalBasis: 'Bộ luật Lao động số 45/2019/QH14, Điều 112; NQ 28/2026/QH16 (chưa xác minh)',
     effectiveFrom: '2026-07-01',
     note: 'Thêm Ngày Văn hóa Việt Nam 24/11 (chưa xác minh văn bản gốc).',
+    unverified: 'NQ 28/2026/QH16: chưa đối chiếu văn bản gốc.',
     rules: [...LC2019_RULES, CULTURE_DAY_RULE],
   },
 ];

@@ -26,7 +26,18 @@ export function foldForSearch(s: string): string {
     .trim();
 }
 
-/** The words of a folded text: runs of letters and digits. Operators and quotes fall away. */
+/**
+ * The words of a folded text: runs of letters and digits. Operators and quotes fall away.
+ * A phone or ID number typed in groups ('0912 345 678', '0912.345.678', '+84 912 345 678',
+ * '089 190 012 345') is one word, as it is stored: digit groups joined when they start with
+ * 0 (or +84) and make 9 to 12 digits. Other digit groups (a code's date and sequence,
+ * '250704 0001') stay apart.
+ */
 export function searchTokens(s: string): string[] {
-  return foldForSearch(s).match(/[\p{L}\p{N}]+/gu) ?? [];
+  const joined = foldForSearch(s).replace(/\+?\d+(?:[ .-]\d+)+/g, (m) => {
+    let digits = m.replace(/\D/g, '');
+    if (m.startsWith('+84')) digits = '0' + digits.slice(2);
+    return digits.startsWith('0') && digits.length >= 9 && digits.length <= 12 ? digits : m;
+  });
+  return joined.match(/[\p{L}\p{N}]+/gu) ?? [];
 }

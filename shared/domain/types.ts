@@ -212,8 +212,12 @@ export interface HolidayEntry {
   name: string;
   /** 'off' = not a working day; 'work' = a weekend day made a working day (official swap). */
   kind: 'off' | 'work';
-  /** 'rule' = computed from the holiday rules; 'unit' = entered by the unit. */
-  origin: 'rule' | 'unit';
+  /**
+   * 'rule' = computed from the holiday rules; 'unit' = entered by the unit; 'proposed' = a day
+   * of a rule not yet confirmed (shared/data/holidayRules.ts `unverified`), listed for the
+   * unit to confirm and not counted in deadlines until it does.
+   */
+  origin: 'rule' | 'unit' | 'proposed';
 }
 
 export interface DossierSummary {

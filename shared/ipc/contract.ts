@@ -113,6 +113,7 @@ export const unitSettingsSchema = z.object({
   unitCode: z
     .string()
     .transform((s) => s.trim())
+    .refine((s) => s !== '', { message: 'Mã định danh đơn vị: không được để trống.', abort: true })
     .refine((s) => /^[0-9A-Z]{1,6}(\.[0-9A-Z]{1,6}){1,5}$/.test(s), {
       message: 'Mã định danh đơn vị không hợp lệ (ví dụ 000.00.13.H12 hoặc H01.151).',
     }),

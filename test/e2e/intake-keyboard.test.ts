@@ -47,13 +47,24 @@ describe('tiếp nhận bằng bàn phím', () => {
     await kb.press('Tab');
     await kb.type(ANH.email);
 
-    // (3) Components: Tab to each checkbox, Space ticks it.
+    // The note (beside the appointment, issue 12 item 1) comes next; Tab passes it.
+    await kb.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('intake-note');
+
+    // (3) Components: Tab to each checkbox, Space ticks it; Tab then passes its three copy counts (issue 12 item 3).
     const rows = await page.locator('[data-testid="component-row"]').count();
     expect(rows).toBeGreaterThan(0);
+    const focusedType = () => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.type);
     for (let i = 0; i < rows; i++) {
       await kb.press('Tab');
-      expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.type)).toBe('checkbox');
+      expect(await focusedType()).toBe('checkbox');
       await kb.press('Space');
+      if (i < rows - 1) {
+        for (let k = 0; k < 3; k++) {
+          await kb.press('Tab');
+          expect(await focusedType()).toBe('number');
+        }
+      }
     }
     expect(await page.locator('[data-testid^="component-check-"]:checked').count()).toBe(rows);
 

@@ -405,7 +405,7 @@ describe('holidays', () => {
     const a = await app(c.now);
     const rules = await a.call('holidays.list', { year: 2026 });
     expect(rules.length).toBeGreaterThan(5);
-    expect(rules.every((h) => h.origin === 'rule')).toBe(true);
+    expect(rules.filter((h) => h.origin !== 'proposed').every((h) => h.origin === 'rule')).toBe(true);
     const ruleDay = rules.find((h) => h.kind === 'off')!;
     await expectError(a.call('holidays.delete', { date: ruleDay.date }), 'not_found');
 
@@ -417,6 +417,20 @@ describe('holidays', () => {
     const removed = await a.call('holidays.delete', { date: '2026-05-19' });
     expect(removed.find((h) => h.date === '2026-05-19')).toBeUndefined();
     expect((await a.call('dossiers.previewAppointment', { procedureCode: '2.001019' })).appointmentAt).toBe(vnTime(2026, 5, 20, 9, 0));
+  });
+});
+
+describe('holidays not yet confirmed (issue 12 item 6)', () => {
+  it('a day of a doubtful rule is proposed, not counted, until the unit confirms it', async () => {
+    const c = clock(vnTime(2026, 11, 23, 9, 0)); // Monday; 24/11/2026 is the unverified Ngày Văn hóa Việt Nam
+    const a = await app(c.now);
+    const list = await a.call('holidays.list', { year: 2026 });
+    expect(list.find((h) => h.date === '2026-11-24')).toMatchObject({ origin: 'proposed', name: 'Ngày Văn hóa Việt Nam' });
+    // 16 working hours from Monday 09:00: Wednesday 09:00, Tuesday 24/11 being a working day.
+    expect((await a.call('dossiers.previewAppointment', { procedureCode: '2.001019' })).appointmentAt).toBe(vnTime(2026, 11, 25, 9, 0));
+    const after = await a.call('holidays.save', { date: '2026-11-24', name: 'Ngày Văn hóa Việt Nam', kind: 'off' });
+    expect(after.filter((h) => h.date === '2026-11-24')).toEqual([expect.objectContaining({ origin: 'unit', kind: 'off' })]);
+    expect((await a.call('dossiers.previewAppointment', { procedureCode: '2.001019' })).appointmentAt).toBe(vnTime(2026, 11, 26, 9, 0));
   });
 });
 

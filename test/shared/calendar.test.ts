@@ -90,7 +90,8 @@ describe('ruleHolidays', () => {
     expect(ruleSetInForce('2012-01-01')).toBeNull();
     // The unverified culture day (24/11) only from 01/07/2026.
     expect(byDate(ruleHolidays(2025), '2025-11-24')).toBeUndefined();
-    expect(byDate(ruleHolidays(2026), '2026-11-24')?.name).toContain('chưa xác minh');
+    expect(byDate(ruleHolidays(2026), '2026-11-24')?.name).toBe('Ngày Văn hóa Việt Nam');
+    expect(ruleSetInForce('2026-11-24')?.unverified).toBeTruthy();
     // Without the unverified rule set.
     const verified = HOLIDAY_RULE_SETS.filter((s) => !s.id.includes('unverified'));
     expect(byDate(ruleHolidays(2026, verified), '2026-11-24')).toBeUndefined();

@@ -102,6 +102,27 @@ describe('loopback transport', () => {
     expect(body.error.message).toMatch(/dài quá/);
   });
 
+  it('sends the page opened as localhost to 127.0.0.1 (issue 13), and refuses a call to localhost', async () => {
+    const page = await raw({ path: '/index.html?x=1', headers: { host: `localhost:${server.port}` } });
+    expect(page.status).toBe(308);
+    expect(page.headers.location).toBe(`${server.origin}/index.html?x=1`);
+    const call = await rpc('app.info', {}, { host: `localhost:${server.port}` });
+    expect(call.status).toBe(421);
+  });
+
+  it('answers 400 to a malformed escape, without an error in the log (issue 13)', async () => {
+    const logged: unknown[] = [];
+    const orig = console.error;
+    console.error = (...a: unknown[]) => void logged.push(a);
+    try {
+      for (const p of ['/%E0%A4%A', '/%zz', '/assets/%']) expect((await raw({ path: p })).status, p).toBe(400);
+      expect((await rpc('%zz', {})).status).toBe(400);
+    } finally {
+      console.error = orig;
+    }
+    expect(logged).toEqual([]);
+  });
+
   it('serves static files with a strict CSP and never outside its folder', async () => {
     const index = await raw({ path: '/' });
     expect(index.status).toBe(200);

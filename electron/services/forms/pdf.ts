@@ -9,6 +9,7 @@
 import PDFDocument from 'pdfkit';
 import type { Dossier, DossierComponent, EpochMs, GuidanceSlip, UnitSettings } from '../../../shared/domain/types';
 import { vnParts } from '../../../shared/domain/vnTime';
+import { registerEntry } from '../../../shared/domain/registerNumber';
 import { templateFor, type CommonLabels, type Mau01Labels, type Mau03Labels } from '../../../shared/data/formTemplates';
 import { Flow, mm, type Block } from './flow';
 import { TextLayout, type Span } from './textLayout';
@@ -242,7 +243,7 @@ function mau01(flow: Flow, settings: UnitSettings, dossier: Dossier, copyLabel: 
     },
   ]);
   p([{ text: fill(L.delivery, { place: dossier.resultDelivery === 'post' ? L.deliveryPost : L.deliveryCounter }) }]);
-  p([{ text: fill(L.register, { book: dossier.registerBook, no: dossier.registerNo }), style: 'italic' }]);
+  p([{ text: fill(L.register, registerEntry(dossier.registerBook, dossier.registerNo)), style: 'italic' }]);
   signatures(flow, common, [
     { title: L.signers[0], name: '' },
     { title: L.signers[1], name: dossier.receivedBy },

@@ -31,6 +31,8 @@ export interface OcrQueueOptions {
   createEngine?: (size: number) => Promise<OcrEngine>;
   /** Attempts before a page is marked failed (errors other than unreadable input). */
   maxAttempts?: number;
+  /** Told when a page's text is stored (the push channel, services/changes.ts). */
+  changes?: import('../changes').Changes;
 }
 
 interface Running {
@@ -198,6 +200,7 @@ export class OcrQueue {
       })
       .immediate();
     scheduleIdleMaintenance(this.db);
+    this.opts.changes?.emit({ kind: 'pages' });
   }
 
   /** Cancels one page's OCR (queued or running). */

@@ -60,6 +60,8 @@ export interface SyncEngineOptions {
   client?: Partial<Omit<SyncClientOptions, 'hubUrl' | 'deviceToken' | 'allowInsecureHttp'>>;
   /** Parallel file uploads (keeps a slow link busy across round trips; PROTOCOL.md §5). */
   uploadConcurrency?: number;
+  /** Told when a run starts and ends (the push channel, services/changes.ts). */
+  changes?: import('../changes').Changes;
   /** Parallel downloads of other PCs' pages (default 2). */
   downloadConcurrency?: number;
   /** Where downloaded pages go and the OCR queue is told (the app's); default: the page store of dataDir. */
@@ -253,8 +255,10 @@ export class SyncEngine {
     if (this.running) return this.running;
     const run = this.runOnce(onProgress).finally(() => {
       this.running = null;
+      for (const kind of ['sync', 'dossiers', 'pages'] as const) this.opts.changes?.emit({ kind }); // pulled changes, the queue moved
     });
     this.running = run;
+    this.opts.changes?.emit({ kind: 'sync' });
     return run;
   }
 
@@ -682,9 +686,8 @@ function itemLabel(type: SyncEventType, body: string): string {
   try {
     const b = JSON.parse(body) as { from?: DossierStatus; to?: DossierStatus; page?: number; componentId?: string; number?: number; year?: number; path?: EditableField };
     if (type === 'dossier.status_changed' && b.from && b.to) return `${base}: ${STATUS_LABELS[b.from]} → ${STATUS_LABELS[b.to]}`;
-    if (type === 'dossier.file_attached' || type === 'dossier.file_removed') return `${base} (${b.componentId}, trang ${b.page})`;
-    if (type === 'dossier.pages_reordered') return `${base} (${b.componentId})`;
-    if (type === 'guidance.issued') return `${base} số ${b.number}/${b.year}`;
+    if (type === 'dossier.file_attached' || type === 'dossier.file_removed') return `${base}: trang ${b.page}`; // the internal component code is no clerk's word
+        if (type === 'guidance.issued') return `${base} số ${b.number}/${b.year}`;
     if (type === 'dossier.field_edited' && b.path) return `${base}: ${FIELD_LABELS[b.path] ?? b.path}`;
   } catch {
     /* label only */

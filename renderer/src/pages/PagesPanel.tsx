@@ -333,22 +333,27 @@ function ComponentPages(props: {
         onDrop={onDrop}
         data-testid={`pages-drop-${c.componentId}`}
       >
-        <label className="small">
-          Thêm tệp (JPEG, PNG, TIFF, WebP, PDF; kéo thả vào đây):{' '}
-          <input
-            ref={inputRef}
-            type="file"
-            multiple
-            accept={ACCEPT}
-            disabled={props.busy}
-            data-testid={`pages-input-${c.componentId}`}
-            onChange={(e) => {
-              const files = [...(e.target.files ?? [])];
-              e.target.value = '';
-              props.onAdd(files);
-            }}
-          />
-        </label>
+        <span className="small">Thêm tệp (JPEG, PNG, TIFF, WebP, PDF; kéo thả vào đây):</span>{' '}
+        {/* The browser's own button speaks the browser's language ("Choose Files"): ours speaks Vietnamese. */}
+        <button type="button" className="btn small" disabled={props.busy} onClick={() => inputRef.current?.click()} data-testid={`pages-pick-${c.componentId}`}>
+          Chọn tệp…
+        </button>
+        <input
+          ref={inputRef}
+          type="file"
+          className="visually-hidden"
+          tabIndex={-1}
+          aria-hidden="true"
+          multiple
+          accept={ACCEPT}
+          disabled={props.busy}
+          data-testid={`pages-input-${c.componentId}`}
+          onChange={(e) => {
+            const files = [...(e.target.files ?? [])];
+            e.target.value = '';
+            props.onAdd(files);
+          }}
+        />
         {props.busy && <span data-testid={`pages-adding-${c.componentId}`}>Đang thêm trang…</span>}
         {props.progress}
       </div>

@@ -8,6 +8,8 @@ import { feeText, processingShort } from '../labels';
 import { useSaveStatus } from '../saveStatus';
 import { hhmmToMinutes, minutesToHhmm } from '../util';
 
+/** Procedure.source once the unit has saved a procedure (electron/services/procedures.ts UNIT_EDIT_SOURCE). */
+const UNIT_EDIT_SOURCE = 'unit edit';
 const BLANK: Procedure = {
   code: '',
   name: '',
@@ -17,7 +19,7 @@ const BLANK: Procedure = {
   fee: { amount: 0, description: '' },
   components: [],
   legalBasis: '',
-  source: 'unit edit',
+  source: UNIT_EDIT_SOURCE,
   postalAllowed: true,
   active: true,
 };
@@ -45,7 +47,9 @@ export function CatalogueScreen() {
   }, [list, filter]);
 
   return (
-    <div className="catalogue" data-testid="catalogue">
+    // Without a procedure open the list has the whole width; with one open, the form takes the
+    // right and the list keeps the code, the name and the fee.
+    <div className={`catalogue${editing ? ' editing' : ''}`} data-testid="catalogue">
       <div className="cat-list panel">
         <div className="filter-row">
           <input type="search" placeholder="Lọc theo mã, tên, lĩnh vực…" aria-label="Lọc thủ tục" value={filter} onChange={(e) => setFilter(e.target.value)} data-testid="catalogue-filter" />
@@ -53,6 +57,7 @@ export function CatalogueScreen() {
             + Thêm thủ tục
           </button>
         </div>
+        {!editing && <p className="muted small">Chọn một thủ tục để xem và sửa (thành phần hồ sơ, thời hạn, lệ phí), hoặc thêm thủ tục mới.</p>}
         <ErrorBox message={error} />
         <div className="table-wrap">
           <table className="table" data-testid="catalogue-table">
@@ -60,10 +65,10 @@ export function CatalogueScreen() {
               <tr>
                 <th className="c-code">Mã</th>
                 <th>Tên thủ tục</th>
-                <th>Lĩnh vực</th>
-                <th>Thời hạn</th>
+                <th className="cat-extra">Lĩnh vực</th>
+                <th className="cat-extra">Thời hạn</th>
                 <th>Lệ phí</th>
-                <th className="c-num">Giấy tờ</th>
+                <th className="c-num cat-extra">Giấy tờ</th>
               </tr>
             </thead>
             <tbody>
@@ -83,10 +88,10 @@ export function CatalogueScreen() {
                     {p.name}
                     {!p.active && <span className="badge">ngừng</span>}
                   </td>
-                  <td className="small">{p.fieldName}</td>
-                  <td className="small nowrap">{processingShort(p.processing)}</td>
+                  <td className="small cat-extra">{p.fieldName}</td>
+                  <td className="small nowrap cat-extra">{processingShort(p.processing)}</td>
                   <td className="small nowrap">{feeText(p.fee.amount)}</td>
-                  <td className="c-num" title={p.components.map((c) => c.name).join('\n')}>
+                  <td className="c-num cat-extra" title={p.components.map((c) => c.name).join('\n')}>
                     {p.components.length}
                   </td>
                 </tr>
@@ -95,8 +100,8 @@ export function CatalogueScreen() {
           </table>
         </div>
       </div>
-      <div className="cat-edit panel">
-        {editing ? (
+      {editing && (
+        <div className="cat-edit panel">
           <ProcedureForm
             key={editing.isNew ? 'new' : editing.p.code}
             initial={editing.p}
@@ -107,10 +112,8 @@ export function CatalogueScreen() {
             }}
             onCancel={() => setEditing(null)}
           />
-        ) : (
-          <p className="muted">Chọn một thủ tục để xem và sửa (thành phần hồ sơ, thời hạn, lệ phí), hoặc thêm thủ tục mới.</p>
-        )}
-      </div>
+        </div>
+      )}
     </div>
   );
 }
@@ -164,6 +167,12 @@ function ProcedureForm({ initial, isNew, onSaved, onCancel }: { initial: Procedu
       }}
     >
       <h2>{isNew ? 'Thêm thủ tục' : `Sửa thủ tục ${p.code}`}</h2>
+      {/* The built-in catalogue is a starting point: the one place that says so is here, where it is confirmed. */}
+      {!isNew && initial.source !== UNIT_EDIT_SOURCE && (
+        <div className="alert info small" data-testid="procedure-unconfirmed">
+          Chưa được tỉnh xác nhận — kiểm tra và xác nhận: đối chiếu thời hạn, lệ phí và thành phần hồ sơ với Quyết định công bố thủ tục của tỉnh, sửa nếu cần rồi bấm Lưu.
+        </div>
+      )}
       <ErrorBox message={message} testId="procedure-error" />
       <div className="grid-3">
         <Field label="Mã thủ tục" required name="code" error={errors.code}>

@@ -1,6 +1,7 @@
 // Chi tiết hồ sơ: all details, components, the timeline of events, the status
 // transitions the server allows (with an optional note and a confirmation), reprints, and
 // "Sửa thông tin" (F4) to correct the applicant's details after receipt.
+import { registerEntry } from '../../../shared/domain/registerNumber';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { DossierDetail, FormKind, RenderedForm } from '../../../shared/ipc/contract';
 import type { DossierStatus } from '../../../shared/domain/types';
@@ -183,7 +184,7 @@ export function DossierDetailScreen({ id, onBack }: { id: string; onBack: () => 
                   <dd data-testid="detail-copies">{d.copies}</dd>
                   <dt>Sổ theo dõi</dt>
                   <dd>
-                    Quyển {d.registerBook}, số {d.registerNo}
+                    Quyển {registerEntry(d.registerBook, d.registerNo).book}, số {registerEntry(d.registerBook, d.registerNo).no}
                   </dd>
                   <dt>Người tiếp nhận</dt>
                   <dd>{d.receivedBy}</dd>

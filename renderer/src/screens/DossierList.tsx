@@ -1,9 +1,11 @@
 // Danh sách hồ sơ: search (diacritic-insensitive on the server), filters, a table with
 // overdue rows marked, paging. Arrow keys move between rows, Enter opens a dossier.
 import { useEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
-import type { DossierStatus, DossierSummary, Procedure } from '../../../shared/domain/types';
-import { displayToIso, formatDate, formatDateTime } from '../../../shared/domain/vnTime';
-import { api } from '../api';
+import { keepPreviousData } from '@tanstack/react-query';
+import type { DossierStatus, DossierSummary } from '../../../shared/domain/types';
+import { formatDate, formatDateTime } from '../../../shared/domain/vnTime';
+import { normalizeTypedDate, typedDateToIso } from '../../../shared/domain/typedDate';
+import { useCall } from '../state/query';
 import { ErrorBox } from '../components/Field';
 import { FINISHED_STATUSES, STATUS_TEXT } from '../labels';
 import { useDebounced } from '../util';
@@ -35,35 +37,25 @@ export function DossierListScreen({
   onOpen: (id: string) => void;
 }) {
   const [s, setS] = useState<ListState>(initial ?? EMPTY);
-  const [procedures, setProcedures] = useState<Procedure[]>([]);
-  const [items, setItems] = useState<DossierSummary[]>([]);
-  const [total, setTotal] = useState(0);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<string | null>(null);
-  const [dateErrors, setDateErrors] = useState<{ from?: string; to?: string }>({});
   const debouncedQuery = useDebounced(s.query, 200);
   const rowRefs = useRef<(HTMLTableRowElement | null)[]>([]);
   const searchRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => onState(s), [s, onState]);
 
-  useEffect(() => {
-    void api['procedures.search']({ query: '', includeInactive: true }).then((r) => {
-      if (r.ok) setProcedures(r.value);
-    });
-  }, []);
+  const procedures = useCall('procedures.search', { query: '', includeInactive: true }).data ?? [];
 
-  useEffect(() => {
-    const from = s.from.trim() ? displayToIso(s.from) : null;
-    const to = s.to.trim() ? displayToIso(s.to) : null;
-    const de: { from?: string; to?: string } = {};
-    if (s.from.trim() && !from) de.from = 'Ngày dạng dd/mm/yyyy.';
-    if (s.to.trim() && !to) de.to = 'Ngày dạng dd/mm/yyyy.';
-    setDateErrors(de);
-    if (de.from || de.to) return;
-    let alive = true;
-    setLoading(true);
-    void api['dossiers.list']({
+  const now = Date.now();
+  const from = s.from.trim() ? typedDateToIso(s.from, now) : null;
+  const to = s.to.trim() ? typedDateToIso(s.to, now) : null;
+  const dateErrors: { from?: string; to?: string } = {};
+  if (s.from.trim() && !from) dateErrors.from = 'Ngày dạng dd/mm/yyyy.';
+  if (s.to.trim() && !to) dateErrors.to = 'Ngày dạng dd/mm/yyyy.';
+  // The list is a query: a pushed change (a pulled dossier, a status) refreshes it by itself;
+  // the rows of the last answer stay while the next one loads, so the table never blinks.
+  const list = useCall(
+    'dossiers.list',
+    {
       query: debouncedQuery.trim() || undefined,
       statuses: s.status ? [Number(s.status) as DossierStatus] : undefined,
       procedureCode: s.procedureCode || undefined,
@@ -72,27 +64,16 @@ export function DossierListScreen({
       due: s.due || undefined,
       limit: PAGE_SIZE,
       offset: s.page * PAGE_SIZE,
-    }).then((r) => {
-      if (!alive) return;
-      setLoading(false);
-      if (r.ok) {
-        setItems(r.value.items);
-        setTotal(r.value.total);
-        setError(null);
-      } else {
-        setItems([]);
-        setTotal(0);
-        setError(r.error.message);
-      }
-    });
-    return () => {
-      alive = false;
-    };
-  }, [debouncedQuery, s.status, s.procedureCode, s.from, s.to, s.due, s.page]);
+    },
+    { enabled: !dateErrors.from && !dateErrors.to, placeholderData: keepPreviousData },
+  );
+  const items = list.error ? [] : (list.data?.items ?? []);
+  const total = list.error ? 0 : (list.data?.total ?? 0);
+  const loading = list.isFetching;
+  const error = list.error?.message ?? null;
 
   const update = (patch: Partial<ListState>) => setS((cur) => ({ ...cur, page: 0, ...patch }));
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-  const now = Date.now();
 
   function onRowKey(e: ReactKeyboardEvent<HTMLTableRowElement>, i: number, id: string) {
     if (e.key === 'Enter') {
@@ -181,11 +162,11 @@ export function DossierListScreen({
           </label>
           <label className={`inline${dateErrors.from ? ' has-error' : ''}`} title={dateErrors.from}>
             Từ ngày
-            <input type="text" className="date-input" placeholder="dd/mm/yyyy" maxLength={10} value={s.from} data-testid="filter-from" onChange={(e) => update({ from: e.target.value })} />
+            <input type="text" className="date-input" placeholder="dd/mm/yyyy" maxLength={10} value={s.from} data-testid="filter-from" onChange={(e) => update({ from: e.target.value })} onBlur={(e) => normalizeTypedDate(e.target.value, Date.now()) !== e.target.value && update({ from: normalizeTypedDate(e.target.value, Date.now()) })} />
           </label>
           <label className={`inline${dateErrors.to ? ' has-error' : ''}`} title={dateErrors.to}>
             Đến ngày
-            <input type="text" className="date-input" placeholder="dd/mm/yyyy" maxLength={10} value={s.to} data-testid="filter-to" onChange={(e) => update({ to: e.target.value })} />
+            <input type="text" className="date-input" placeholder="dd/mm/yyyy" maxLength={10} value={s.to} data-testid="filter-to" onChange={(e) => update({ to: e.target.value })} onBlur={(e) => normalizeTypedDate(e.target.value, Date.now()) !== e.target.value && update({ to: normalizeTypedDate(e.target.value, Date.now()) })} />
           </label>
           <button type="button" className="btn small" onClick={() => setS(EMPTY)} data-testid="filter-clear">
             Xoá lọc

@@ -4,7 +4,8 @@
 import { useState } from 'react';
 import type { CallInput, DossierDetail } from '../../../shared/ipc/contract';
 import type { Dossier, ResultDelivery } from '../../../shared/domain/types';
-import { displayToIso, isoToDisplay } from '../../../shared/domain/vnTime';
+import { isoToDisplay } from '../../../shared/domain/vnTime';
+import { typedDateToIso } from '../../../shared/domain/typedDate';
 import { api } from '../api';
 import { ErrorBox, Field } from '../components/Field';
 import { Modal } from '../capture/Modal';
@@ -79,7 +80,7 @@ export function EditFieldsDialog({ dossier, onClose, onSaved }: { dossier: Dossi
     const applicant: Partial<Record<ApplicantKey, string>> = {};
     for (const k of changed) {
       if (k === 'birthDate') {
-        const iso = displayToIso(v.birthDate);
+        const iso = typedDateToIso(v.birthDate, Date.now(), 'past');
         if (!iso) {
           setErrors((e) => ({ ...e, 'applicant.birthDate': 'Ngày sinh phải có dạng dd/mm/yyyy và là ngày có thật.' }));
           return;

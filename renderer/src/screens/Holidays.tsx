@@ -2,7 +2,8 @@
 // own: official days off and swapped working days), used to count working days.
 import { useEffect, useState } from 'react';
 import type { HolidayEntry } from '../../../shared/domain/types';
-import { displayToIso, isoToDisplay, parseIsoDate } from '../../../shared/domain/vnTime';
+import { isoToDisplay, parseIsoDate } from '../../../shared/domain/vnTime';
+import { normalizeTypedDate, typedDateToIso } from '../../../shared/domain/typedDate';
 import { api } from '../api';
 import { ErrorBox, Field } from '../components/Field';
 import { useSaveStatus } from '../saveStatus';
@@ -34,8 +35,17 @@ export function HolidaysScreen() {
     };
   }, [year]);
 
+  /** A proposed day (a rule not yet confirmed) counts once the unit enters it as its own. */
+  async function confirm(e: HolidayEntry) {
+    const r = await api['holidays.save']({ date: e.date, name: e.name, kind: e.kind });
+    if (r.ok) {
+      report({ kind: 'saved', what: `ngày ${isoToDisplay(e.date)}`, at: Date.now() });
+      setEntries(r.value.filter((x) => x.date.startsWith(`${year}-`)));
+    } else setError(r.error.message);
+  }
+
   async function add() {
-    const iso = displayToIso(date);
+    const iso = typedDateToIso(date, Date.now());
     const errs: Record<string, string> = {};
     if (!iso) errs.date = 'Ngày phải có dạng dd/mm/yyyy.';
     if (!name.trim()) errs.name = 'Tên ngày nghỉ: không được để trống.';
@@ -110,8 +120,15 @@ export function HolidaysScreen() {
                     <td className="small">{weekdayText(wd)}</td>
                     <td>{e.name}</td>
                     <td>{e.kind === 'off' ? 'Nghỉ' : 'Làm bù'}</td>
-                    <td className="small muted">{e.origin === 'rule' ? 'Theo luật' : 'Đơn vị nhập'}</td>
+                    <td className={`small${e.origin === 'proposed' ? ' proposed' : ' muted'}`} data-testid="holiday-origin">
+                      {e.origin === 'rule' ? 'Theo luật' : e.origin === 'unit' ? 'Đơn vị nhập' : 'Chưa được tỉnh xác nhận — kiểm tra và xác nhận'}
+                    </td>
                     <td>
+                      {e.origin === 'proposed' && (
+                        <button type="button" className="btn small" onClick={() => void confirm(e)} data-testid="holiday-confirm">
+                          Xác nhận
+                        </button>
+                      )}
                       {e.origin === 'unit' && (
                         <button type="button" className="btn small" onClick={() => void remove(e)} data-testid="holiday-delete">
                           Xoá
@@ -143,7 +160,7 @@ export function HolidaysScreen() {
       >
         <h2>Thêm ngày</h2>
         <Field label="Ngày" required name="date" error={errors.date} hint="dd/mm/yyyy">
-          {(f) => <input {...f} type="text" placeholder="dd/mm/yyyy" maxLength={10} value={date} onChange={(e) => setDate(e.target.value)} data-testid="holiday-date" />}
+          {(f) => <input {...f} type="text" placeholder="dd/mm/yyyy" maxLength={10} value={date} onChange={(e) => setDate(e.target.value)} onBlur={(e) => setDate(normalizeTypedDate(e.target.value, Date.now()))} data-testid="holiday-date" />}
         </Field>
         <Field label="Tên" required name="name" error={errors.name}>
           {(f) => <input {...f} type="text" placeholder="VD: Nghỉ Tết Nguyên đán" value={name} onChange={(e) => setName(e.target.value)} data-testid="holiday-name" />}

@@ -4,17 +4,19 @@
 // Ctrl+Enter for the main action, Esc to close a panel. The half-typed intake is a
 // draft in IndexedDB (drafts.ts).
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
-import type { AppointmentPreview, RenderedForm } from '../../../shared/ipc/contract';
+import { applicantSchema, type AppointmentPreview, type RenderedForm } from '../../../shared/ipc/contract';
 import type { Applicant, Procedure, ResultDelivery, UnitSettings } from '../../../shared/domain/types';
 import { checkCccd } from '../../../shared/domain/cccd';
-import { displayToIso, formatDate, formatDateTime, isoToDisplay } from '../../../shared/domain/vnTime';
+import { formatDate, formatDateTime, isoToDisplay } from '../../../shared/domain/vnTime';
+import { normalizeTypedDate, typedDateToIso } from '../../../shared/domain/typedDate';
+import { searchTokens } from '../../../shared/domain/text';
 import { api } from '../api';
 import { ErrorBox, Field } from '../components/Field';
 import { PdfView } from '../components/PdfView';
 import { deleteIntakeDraft, isDraftEmpty, loadIntakeDraft, saveIntakeDraft, type IntakeDraft, type IntakeDraftData } from '../drafts';
 import { DELIVERY_TEXT, feeText, processingText } from '../labels';
 import { useSaveStatus } from '../saveStatus';
-import { useDebounced, vnTodayIso } from '../util';
+import { useDebounced } from '../util';
 import { attachReuse, ReusePanel, type ReuseChoice } from '../pages/ReusePanel';
 
 type ApplicantForm = IntakeDraftData['applicant'];
@@ -36,26 +38,33 @@ interface Result {
   formError?: string;
 }
 
-/** Client-side checks, the same rules as the contract's applicant schema, for instant feedback. */
+/**
+ * The applicant checked with the contract's own schema (shared/ipc/contract.ts), for instant
+ * feedback: the rules are written once, there. Only reading the typed birth date belongs to
+ * the screen (any spelling of shared/domain/typedDate.ts).
+ */
 function checkApplicant(a: ApplicantForm, now = Date.now()): Partial<Record<FieldKey, string>> {
   const e: Partial<Record<FieldKey, string>> = {};
-  const name = a.fullName.trim();
-  if (!name) e.fullName = 'Họ và tên: không được để trống.';
-  else if (/[<>{}[\]\\|@#$%^*=+~`"]/.test(name) || /\d/.test(name)) e.fullName = 'Họ và tên chỉ gồm chữ cái, dấu cách, dấu gạch nối và dấu nháy đơn.';
-  const iso = displayToIso(a.birthDate);
+  const r = applicantSchema.safeParse(applicantPayloadOf(a, now));
+  for (const issue of r.error?.issues ?? []) {
+    const k = issue.path[0] as FieldKey;
+    if (FIELD_ORDER.includes(k) && !e[k]) e[k] = issue.message;
+  }
   if (!a.birthDate.trim()) e.birthDate = 'Ngày sinh: không được để trống.';
-  else if (!iso) e.birthDate = 'Ngày sinh phải có dạng dd/mm/yyyy và là ngày có thật.';
-  else if (iso > vnTodayIso(now)) e.birthDate = 'Ngày sinh không được sau ngày hôm nay.';
-  else if (iso < '1900-01-01') e.birthDate = 'Ngày sinh trước năm 1900: kiểm tra lại.';
-  const id = a.idNumber.replace(/\s+/g, '');
-  const c = checkCccd(id, iso && !e.birthDate ? iso : undefined);
-  if (!c.ok) e.idNumber = c.message;
-  if (!a.address.trim()) e.address = 'Địa chỉ: không được để trống.';
-  const phone = a.phone.replace(/[\s.]/g, '');
-  if (phone && !/^(\+84|0)\d{8,10}$/.test(phone)) e.phone = 'Số điện thoại không hợp lệ (10 số, bắt đầu bằng 0 hoặc +84).';
-  const email = a.email.trim();
-  if (email && !/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(email)) e.email = 'Email không hợp lệ.';
+  else if (!typedDateToIso(a.birthDate, now, 'past')) e.birthDate = 'Ngày sinh phải có dạng dd/mm/yyyy và là ngày có thật.';
   return e;
+}
+
+/** What the contract receives for the applicant as typed. */
+function applicantPayloadOf(a: ApplicantForm, now = Date.now()): Applicant {
+  return {
+    fullName: a.fullName,
+    idNumber: a.idNumber.replace(/\s+/g, ''),
+    birthDate: typedDateToIso(a.birthDate, now, 'past') ?? '',
+    address: a.address,
+    phone: a.phone,
+    email: a.email,
+  };
 }
 
 function componentsFor(p: Procedure): CompState {
@@ -128,11 +137,16 @@ export function IntakeScreen({
   const latest = useRef({ data: draftData, canAutosave });
   latest.current = { data: draftData, canAutosave };
 
+  // From the moment the dossier (or a slip) is being saved, no draft is written: it would
+  // outlive the dossier (offered again at the next intake) and replace the header's
+  // 'Đã lưu hồ sơ …' with 'Đã lưu bản nháp'. A refused save clears it again.
+  const acting = useRef(false);
   const persist = useCallback(
     async (data: IntakeDraftData) => {
       try {
+        if (acting.current) return;
         const at = await saveIntakeDraft(data);
-        report({ kind: 'saved', what: 'bản nháp', at });
+        if (!acting.current) report({ kind: 'saved', what: 'bản nháp', at });
       } catch (e) {
         report({ kind: 'error', what: 'bản nháp', message: e instanceof Error ? e.message : String(e) });
       }
@@ -149,7 +163,7 @@ export function IntakeScreen({
   useEffect(() => {
     const flush = () => {
       const { data, canAutosave: ok } = latest.current;
-      if (ok && !isDraftEmpty(data)) void saveIntakeDraft(data);
+      if (ok && !acting.current && !isDraftEmpty(data)) void saveIntakeDraft(data);
     };
     const onVis = () => {
       if (document.visibilityState === 'hidden') flush();
@@ -277,7 +291,16 @@ export function IntakeScreen({
       delete n[`applicant.${k}`];
       return n;
     });
-    if (k === 'idNumber' && v.replace(/\s+/g, '').length === 12) setTouched((t) => ({ ...t, idNumber: true }));
+    if (k === 'idNumber') {
+      const id = v.replace(/\s+/g, '');
+      if (id.length === 12) setTouched((t) => ({ ...t, idNumber: true }));
+      // 'Đã điền từ hồ sơ trước: …' speaks of the person of the number it was found for.
+      if (id !== lastLookup.current) {
+        setLookupNote(null);
+        setLookupOffer(null);
+        if (id.length < 12) lastLookup.current = '';
+      }
+    }
     if (k === 'birthDate' && v.trim().length >= 10) setTouched((t) => ({ ...t, birthDate: true }));
   }
 
@@ -383,14 +406,7 @@ export function IntakeScreen({
 
   // ---------- actions ----------
   function applicantPayload() {
-    return {
-      fullName: applicant.fullName,
-      idNumber: applicant.idNumber.replace(/\s+/g, ''),
-      birthDate: displayToIso(applicant.birthDate) ?? '',
-      address: applicant.address,
-      phone: applicant.phone,
-      email: applicant.email,
-    };
+    return applicantPayloadOf(applicant);
   }
 
   /** Shows every client message and focuses the first bad field; false when something is wrong. */
@@ -411,6 +427,7 @@ export function IntakeScreen({
   }
 
   function showServerError(err: { message: string; fields?: Record<string, string> }) {
+    acting.current = false;
     setMessage(err.message);
     setServerErrors(err.fields ?? {});
     report({ kind: 'error', what: 'hồ sơ', message: err.message });
@@ -432,6 +449,7 @@ export function IntakeScreen({
     }
     setBusy(true);
     setMessage(null);
+    acting.current = true;
     report({ kind: 'saving', what: 'hồ sơ' });
     const r = await api['dossiers.receive']({
       procedureCode: procedure.code,
@@ -479,6 +497,7 @@ export function IntakeScreen({
       return;
     }
     setBusy(true);
+    acting.current = true;
     report({ kind: 'saving', what: 'phiếu hướng dẫn' });
     const r = await api['guidance.create']({ procedureCode: procedure.code, applicant: applicantPayload(), missing, reason });
     if (!r.ok) {
@@ -512,6 +531,7 @@ export function IntakeScreen({
       return;
     }
     setBusy(true);
+    acting.current = true;
     report({ kind: 'saving', what: 'phiếu từ chối' });
     const r = await api['dossiers.refuse']({ procedureCode: procedure.code, applicant: applicantPayload(), reason });
     if (!r.ok) {
@@ -611,7 +631,7 @@ export function IntakeScreen({
                 onBlur={() => setTimeout(() => setListOpen(false), 150)}
                 onKeyDown={onSearchKey}
               />
-              {listOpen && query.trim() !== '' && (
+              {listOpen && searchTokens(query).length > 0 && (
                 <ul className="combo-list" role="listbox" id="procedure-list" data-testid="procedure-results">
                   {searchError && <li className="combo-empty">{searchError}</li>}
                   {!searchError && results.length === 0 && <li className="combo-empty">Không tìm thấy thủ tục phù hợp.</li>}
@@ -641,10 +661,7 @@ export function IntakeScreen({
                 <div className="proc-name">
                   <span className="code">{procedure.code}</span> {procedure.name}
                 </div>
-                <div className="proc-meta" title={procedure.fee.description}>
-                  {procedure.fieldName} · {processingText(procedure.processing)} · Lệ phí: {feeText(procedure.fee.amount)}
-                  {procedure.fee.description ? ` (${procedure.fee.description})` : ''}
-                </div>
+                <ProcedureMeta procedure={procedure} />
               </div>
             ) : (
               <p className="muted small">Mũi tên lên/xuống để chọn, Enter để lấy thủ tục.</p>
@@ -728,7 +745,12 @@ export function IntakeScreen({
                     data-testid="applicant-birthDate"
                     value={applicant.birthDate}
                     onChange={(e) => setField('birthDate', e.target.value)}
-                    onBlur={() => setTouched((t) => ({ ...t, birthDate: true }))}
+                    onBlur={(e) => {
+                      // 12031995, 12-03-1995, 12/03/95 … are shown back as 12/03/1995.
+                      const shown = normalizeTypedDate(e.target.value, Date.now(), 'past');
+                      if (shown !== e.target.value) setField('birthDate', shown);
+                      setTouched((t) => ({ ...t, birthDate: true }));
+                    }}
                   />
                 )}
               </Field>
@@ -743,6 +765,36 @@ export function IntakeScreen({
               </Field>
             </div>
           </div>
+          {/* Section 4 and the note sit in the left column: the right column's sticky action bar
+              (and the Mẫu 02/03 panel inside it) can then never cover them. */}
+          <div className="panel appointment" data-testid="appointment-preview">
+            <h2>
+              <span className="step">4</span> Hẹn trả kết quả
+            </h2>
+            {!procedure ? (
+              <p className="muted">Chọn thủ tục để tính ngày hẹn trả.</p>
+            ) : previewError ? (
+              <div className="alert error small">{previewError}</div>
+            ) : preview ? (
+              <div>
+                <div className="appt-date" data-testid="appointment-date">
+                  {preview.appointmentAt ? formatDateTime(preview.appointmentAt) : 'Không có ngày hẹn trả'}
+                </div>
+                <div className="muted small" data-testid="appointment-explanation">
+                  {preview.explanation}
+                </div>
+              </div>
+            ) : (
+              <p className="muted">Đang tính…</p>
+            )}
+            {procedure && (
+              <div className="field appt-note">
+                <label htmlFor="intake-note">Ghi chú</label>
+                <input id="intake-note" type="text" value={note} data-testid="intake-note" onChange={(e) => setNote(e.target.value)} />
+              </div>
+            )}
+          </div>
+
         </section>
 
         <section className="col-right">
@@ -802,7 +854,7 @@ export function IntakeScreen({
                                 type="number"
                                 min={0}
                                 max={99}
-                                tabIndex={-1}
+                                data-testid={`component-${k}-${c.id}`}
                                 aria-label={`${k === 'original' ? 'Bản chính' : k === 'certified' ? 'Bản chứng thực' : 'Bản photo'}: ${c.name}`}
                                 value={s[k]}
                                 onChange={(e) => setComp(c.id, { [k]: Math.max(0, Math.min(99, Number(e.target.value) || 0)) })}
@@ -844,10 +896,6 @@ export function IntakeScreen({
                     />
                   </label>
                 </div>
-                <div className="field">
-                  <label htmlFor="intake-note">Ghi chú</label>
-                  <input id="intake-note" type="text" value={note} data-testid="intake-note" onChange={(e) => setNote(e.target.value)} />
-                </div>
               </>
             )}
           </div>
@@ -860,28 +908,6 @@ export function IntakeScreen({
               onChange={setReuse}
             />
           )}
-          <div className="panel appointment" data-testid="appointment-preview">
-            <h2>
-              <span className="step">4</span> Hẹn trả kết quả
-            </h2>
-            {!procedure ? (
-              <p className="muted">Chọn thủ tục để tính ngày hẹn trả.</p>
-            ) : previewError ? (
-              <div className="alert error small">{previewError}</div>
-            ) : preview ? (
-              <div>
-                <div className="appt-date" data-testid="appointment-date">
-                  {preview.appointmentAt ? formatDateTime(preview.appointmentAt) : 'Không có ngày hẹn trả'}
-                </div>
-                <div className="muted small" data-testid="appointment-explanation">
-                  {preview.explanation}
-                </div>
-              </div>
-            ) : (
-              <p className="muted">Đang tính…</p>
-            )}
-          </div>
-
           <div className="action-bar">
           {panel === 'guidance' && (
             <div className="panel sub-panel" data-testid="guidance-panel">
@@ -969,10 +995,20 @@ function IntakeResult({
   onOpen: (id: string) => void;
   onRetry: () => void;
 }) {
-  // The next clerk action is a new intake: Enter starts it.
+  // The next clerk action is a new intake: Enter on the focused button, or F2 (as everywhere), starts it.
   useEffect(() => {
     newRef.current?.focus();
   }, [newRef]);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'F2') {
+        e.preventDefault();
+        onNew();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onNew]);
   return (
     <div className="intake-result" data-testid="intake-result" data-kind={result.kind}>
       <div className="panel result-summary">
@@ -1014,7 +1050,7 @@ function IntakeResult({
         )}
         <div className="actions vertical">
           <button ref={newRef} type="button" className="btn primary big" onClick={onNew} data-testid="new-intake">
-            Tiếp nhận hồ sơ mới
+            Tiếp nhận hồ sơ mới <kbd>F2</kbd>
           </button>
           {result.dossierId && (
             <button type="button" className="btn" onClick={() => onOpen(result.dossierId!)} data-testid="open-dossier">
@@ -1027,5 +1063,29 @@ function IntakeResult({
         {result.form ? <PdfView base64={result.form.pdfBase64} fileName={result.form.fileName} title={result.title} /> : <p className="muted">Không có bản in.</p>}
       </div>
     </div>
+  );
+}
+
+/** The procedure's field, time and fee; a long fee description opens with "Xem đủ" instead of staying cut. */
+function ProcedureMeta({ procedure }: { procedure: Procedure }) {
+  const [open, setOpen] = useState(false);
+  const [clipped, setClipped] = useState(false);
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = ref.current;
+    if (el && !open) setClipped(el.scrollHeight > el.clientHeight + 1);
+  }, [procedure, open]);
+  return (
+    <>
+      <div ref={ref} className={`proc-meta${open ? ' open' : ''}`} data-testid="procedure-meta">
+        {procedure.fieldName} · {processingText(procedure.processing)} · Lệ phí: {feeText(procedure.fee.amount)}
+        {procedure.fee.description ? ` (${procedure.fee.description})` : ''}
+      </div>
+      {(clipped || open) && (
+        <button type="button" className="link-btn small" aria-expanded={open} onClick={() => setOpen((o) => !o)} data-testid="procedure-meta-toggle">
+          {open ? 'Thu gọn' : 'Xem đủ'}
+        </button>
+      )}
+    </>
   );
 }

@@ -63,7 +63,9 @@ export function SyncScreen({ status, refresh, onOpenDossier }: { status: SyncSta
           </div>
         )}
         <div className="sync-counts">
-          <div className="sync-count" data-testid="sync-count-queued"><b>{status.counts.queued + status.files.queued}</b>chờ gửi</div>
+          {/* Changes and page files apart: the changes are the rows of the table below, one for one. */}
+          <div className="sync-count" data-testid="sync-count-queued"><b>{status.counts.queued}</b>thay đổi chờ gửi</div>
+          <div className="sync-count" data-testid="sync-count-files"><b>{status.files.queued}</b>trang chờ gửi</div>
           <div className="sync-count" data-testid="sync-count-sending"><b>{status.counts.sending}</b>đang gửi</div>
           <div className={`sync-count${status.counts.failed + status.files.failed ? ' failed' : ''}`} data-testid="sync-count-failed"><b>{status.counts.failed + status.files.failed}</b>lỗi</div>
           <div className="sync-count" data-testid="sync-count-acked"><b>{status.counts.acked}</b>đã gửi</div>

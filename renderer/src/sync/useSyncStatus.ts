@@ -1,25 +1,18 @@
-// Polls sync.status for the header indicator and the sync screen (every few seconds; the
-// status is one cheap local query, the hub is never contacted by it).
-import { useCallback, useEffect, useState } from 'react';
+// sync.status for the header indicator and the sync screen: one query shared by both. It is
+// refreshed when the main process pushes a sync change (state/push.ts); the slow interval is
+// only a fallback for a transport without pushes (the status is one cheap local query, the
+// hub is never contacted by it).
+import { useCallback } from 'react';
 import type { SyncStatus } from '../../../shared/ipc/sync';
-import { api } from '../api';
+import { useCall } from '../state/query';
 
-export function useSyncStatus(intervalMs = 5000): { status: SyncStatus | null; error: string | null; refresh: () => Promise<void> } {
-  const [status, setStatus] = useState<SyncStatus | null>(null);
-  const [error, setError] = useState<string | null>(null);
+export function useSyncStatus(fallbackMs = 30_000): { status: SyncStatus | null; error: string | null; refresh: () => Promise<void> } {
+  const q = useCall('sync.status', {}, { refetchInterval: fallbackMs, staleTime: 0 });
+  const { refetch } = q;
   const refresh = useCallback(async () => {
-    const r = await api['sync.status']({});
-    if (r.ok) {
-      setStatus(r.value);
-      setError(null);
-    } else setError(r.error.message);
-  }, []);
-  useEffect(() => {
-    void refresh();
-    const t = setInterval(() => void refresh(), intervalMs);
-    return () => clearInterval(t);
-  }, [refresh, intervalMs]);
-  return { status, error, refresh };
+    await refetch();
+  }, [refetch]);
+  return { status: q.data ?? null, error: q.error?.message ?? null, refresh };
 }
 
 /** hh:mm in Vietnam time. */
@@ -27,7 +20,6 @@ export function vnClock(at: number): string {
   const d = new Date(at + 7 * 3600_000);
   return `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
 }
-
 /** dd/mm hh:mm in Vietnam time. */
 export function vnDateTime(at: number): string {
   const d = new Date(at + 7 * 3600_000);
