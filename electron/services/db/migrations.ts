@@ -558,6 +558,20 @@ export const MIGRATIONS: Migration[] = [
       db.exec('CREATE INDEX dossiers_id_number ON dossiers(id_number)');
     },
   },
+  {
+    version: 9,
+    name: 'OCR: unreadable pages and how the turn was decided',
+    up: (db) => {
+      // unreadable: NULL = readable (or PDF text); else why (quality.ts UnreadableReason): the
+      // text is kept but not indexed for search nor used for suggestions. turn_basis: how
+      // the OCR decided the page's turn (ocr/turn.ts TurnBasis), turn_tried: the turns read.
+      db.exec(`
+        ALTER TABLE page_text ADD COLUMN unreadable TEXT;
+        ALTER TABLE page_text ADD COLUMN turn_basis TEXT;
+        ALTER TABLE page_text ADD COLUMN turn_tried TEXT;
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
