@@ -39,6 +39,9 @@ export function osdLangPath(): string {
   return path.join(path.dirname(require.resolve('@tesseract.js-data/osd/package.json')), '4.0.0_best_int');
 }
 
+/** The orientation-detection worker is stopped after this long without a page to check. */
+const OSD_IDLE_MS = 30_000;
+
 /** Tesseract parameters chosen by measurement (README.md). */
 export const DEFAULT_TESSERACT_PARAMS: Record<string, string> = {
   // Our pages carry no resolution tesseract can trust (PGM has none; phone photos lie).
@@ -265,8 +268,21 @@ export async function createOcrPool(options: OcrPoolOptions = {}): Promise<OcrPo
       gzip: true,
       workerBlobURL: false,
     }).catch(() => null));
+  // Pages needing the check are rare (none of the samples in any turn): the OSD worker
+  // (~150 MB with its legacy engine) is stopped after a while without one.
+  let osdIdle: ReturnType<typeof setTimeout> | undefined;
+  const stopOsdWhenIdle = () => {
+    clearTimeout(osdIdle);
+    osdIdle = setTimeout(() => {
+      const w = osd;
+      osd = undefined;
+      osdChain = osdChain.then(async () => (await w)?.terminate()).catch(() => undefined);
+    }, OSD_IDLE_MS);
+    osdIdle.unref?.();
+  };
   /** OSD's clockwise turn that makes the prepared page upright, or null (too little text, failure). */
   function detectTurn(image: Buffer): Promise<{ deg: Turn; confidence: number } | null> {
+    clearTimeout(osdIdle);
     const run = osdChain.then(async () => {
       const w = await osdWorker();
       if (!w || closed) return null;
@@ -274,7 +290,7 @@ export async function createOcrPool(options: OcrPoolOptions = {}): Promise<OcrPo
       if (d.orientation_degrees === null || d.orientation_confidence === null) return null;
       return { deg: addTurn(d.orientation_degrees, 0), confidence: d.orientation_confidence };
     });
-    osdChain = run.catch(() => undefined);
+    osdChain = run.catch(() => undefined).finally(stopOsdWhenIdle);
     return run.catch(() => null);
   }
 
@@ -342,8 +358,9 @@ export async function createOcrPool(options: OcrPoolOptions = {}): Promise<OcrPo
         if (weak || poor) {
           osdFound = await detectTurn(first.image);
           const sure = osdFound !== null && osdFound.confidence >= OSD_MIN_CONFIDENCE;
-          const candidates: Turn[] = [];
-          if (sure && osdFound!.deg !== 0) candidates.push(addTurn(first.rotationDeg, osdFound!.deg));
+          // OSD's turn first; the other turns only while no candidate has read well.
+          const osdTurn = sure && osdFound!.deg !== 0 ? addTurn(first.rotationDeg, osdFound!.deg) : null;
+          const candidates: Turn[] = osdTurn === null ? [] : [osdTurn];
           if (sure && osdFound!.deg === 0 && !poor) basis = 'osd';
           else if (!(sure && osdFound!.deg === 0)) {
             candidates.push(addTurn(first.rotationDeg, 180));
@@ -351,6 +368,7 @@ export async function createOcrPool(options: OcrPoolOptions = {}): Promise<OcrPo
           }
           for (const turn of candidates) {
             if (tried.includes(turn) || job.settled) continue;
+            if (turn !== osdTurn && tried.length > 1 && readability(best.quality, cuesOf(best.page)).readable) break;
             tried.push(turn);
             const other = await read(job, await prepareAt(job, turn), t);
             if (other.quality.score > best.quality.score) {
@@ -420,6 +438,7 @@ export async function createOcrPool(options: OcrPoolOptions = {}): Promise<OcrPo
       for (const job of [...queued, ...ready]) settle(job, () => job.reject(new OcrCancelledError('Đã dừng bộ nhận dạng chữ.')));
       queued.length = 0;
       ready.length = 0;
+      clearTimeout(osdIdle);
       const o = osd ? await osd : null;
       await Promise.all([...tesseract.map((t) => t.worker.terminate()), ...prep.map((p) => p.worker.terminate()), ...(o ? [o.terminate()] : [])]);
     },
