@@ -1,7 +1,7 @@
 // A page the OCR found unreadable, through the queue and the pages service on real SQLite
 // files: flagged with its reason in the page list and the review list, its text kept and
 // shown but neither searched nor used to prefill the document's data; the clerk's typed
-// text lifts the flag. The engine is a fake (the verdict is given: quality.ts and the real
+// text lifts the flag. A turn the OCR checked is shown, the clerk's still wins. The engine is a fake (the verdict is given: quality.ts and the real
 // pool are tested in test/ocr/turn.test.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OcrEngine } from '../../electron/services/pages/ocrQueue';
@@ -14,6 +14,8 @@ describe('an unreadable page', () => {
   let app: PagesApp;
   let png: Buffer;
   const verdicts: boolean[] = [];
+  /** A turn the (fake) engine decided after checking it, for the next page. */
+  const checkedTurns: (0 | 90 | 180 | 270)[] = [];
 
   beforeAll(async () => {
     const { engine: base } = fakeEngine(5, OCR_TEXT);
@@ -22,7 +24,9 @@ describe('an unreadable page', () => {
       recognize: async (image, o) => {
         const r = await base.recognize(image, o);
         const readable = verdicts.shift() ?? true;
-        return readable ? r : { ...r, readability: { readable: false, reason: 'blurred' } };
+        const turn = checkedTurns.shift();
+        const turned = turn === undefined ? r : { ...r, page: { ...r.page, rotationDeg: turn }, turn: { basis: 'read' as const, tried: [turn, 0 as const], osd: null } };
+        return readable ? turned : { ...turned, readability: { readable: false, reason: 'blurred' } };
       },
       terminate: () => base.terminate(),
     };
@@ -74,5 +78,21 @@ describe('an unreadable page', () => {
     expect(review.suggested.sort()).toEqual(['ngayBanHanh', 'soKyHieu']);
     expect(review.unreadablePages).toBe(0);
     expect((await app.call('dossiers.list', { query: 'trich luc khai sinh' })).items.map((i) => i.id)).toContain(d.id);
+  });
+
+  it("a turn the OCR checked and found other than the import's is shown, unless the clerk has turned the page", async () => {
+    const d = await newDossier(app);
+    checkedTurns.push(90);
+    const page = await addPage(d.id, true);
+    const listed = (await app.call('pages.list', { dossierId: d.id })).pages[0];
+    expect(listed.rotation).toBe((90 - (page.autoRotation ?? 0) + 360) % 360);
+    const row = app.services.db.prepare('SELECT turn_basis AS basis, turn_tried AS tried FROM page_text WHERE page_id = ?').get(Number(page.id));
+    expect(row).toEqual({ basis: 'read', tried: '90,0' });
+    // The clerk's turn is given to the engine on re-OCR and kept whatever the engine says.
+    await app.call('pages.rotate', { pageId: page.id, rotation: 180 });
+    checkedTurns.push(90);
+    await app.call('ocr.retry', { pageId: page.id });
+    await app.services.ocr.whenIdle();
+    expect((await app.call('pages.list', { dossierId: d.id })).pages[0].rotation).toBe(180);
   });
 });
