@@ -20,6 +20,18 @@ export type PageSource = 'scanner' | 'folder' | 'file' | 'camera' | 'reuse' | 's
 export type OcrState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 export type PageRotation = 0 | 90 | 180 | 270;
 
+/** Why the OCR could not read a page (electron/services/ocr/quality.ts decides). */
+export type UnreadableReason = 'blurred' | 'skewed' | 'covered' | 'not-text';
+export const UNREADABLE_TITLE = 'Không đọc được — cần quét lại';
+export const UNREADABLE_REASON_LABELS: Record<UnreadableReason, string> = {
+  blurred: 'mờ',
+  skewed: 'nghiêng',
+  covered: 'bị che',
+  'not-text': 'không phải chữ in',
+};
+/** "Không đọc được — cần quét lại (mờ)". */
+export const unreadableLabel = (reason: UnreadableReason): string => `${UNREADABLE_TITLE} (${UNREADABLE_REASON_LABELS[reason]})`;
+
 export interface PageInfo {
   id: string;
   dossierId: string;
@@ -51,6 +63,9 @@ export interface PageInfo {
   /** OCR of this page: null when its text came from the PDF's own text layer. */
   ocr: { state: OcrState; error: string | null } | null;
   hasText: boolean;
+  /** The OCR found the page unreadable, and why: its text is kept but not offered as the
+   *  page's text (not searched, no suggestions from it). null: readable, not read yet, or PDF text. */
+  unreadable: UnreadableReason | null;
   /** A page from another PC (source 'sync') whose file has not arrived yet; `error`: why the
    *  last try failed (Vietnamese), null while it simply waits. null once the file is here. */
   download: { error: string | null } | null;
@@ -171,6 +186,8 @@ export interface DocumentRef {
   name: string;
   kind: DocumentKind;
   pageCount: number;
+  /** Pages the OCR could not read ("Không đọc được — cần quét lại"; no correction typed). */
+  unreadablePages: number;
   /** ThoiGianSoHoa and NguoiSoHoa of its first page. */
   digitisedAt: EpochMs;
   digitisedBy: string;

@@ -10,6 +10,7 @@ import { openAppServices, type AppServices } from '../../electron/services/app';
 import type { OcrEngine } from '../../electron/services/pages/ocrQueue';
 import type { OcrResult } from '../../electron/services/ocr/engine';
 import { OcrCancelledError } from '../../electron/services/ocr/errors';
+import { readQuality } from '../../electron/services/ocr/quality';
 import type { CallInput, CallOutput, CallResult, Channel } from '../../shared/ipc/contract';
 import { TextLayout } from '../../electron/services/forms/textLayout';
 import { receiveInput, tempDir, UNIT } from '../electron/helpers/services';
@@ -63,13 +64,17 @@ export function fakeEngine(ms = 50, text = 'trang giả lập') {
     recognize: (image: Buffer, o = {}) =>
       new Promise<OcrResult>((resolve, reject) => {
         calls.push(image.length);
+        const words = text.split(' ').map((t, i) => ({ text: t, confidence: 90, bbox: { x0: 10 + i * 100, y0: 10, x1: 90 + i * 100, y1: 40 } }));
         const done = () =>
           resolve({
             text,
             confidence: 90,
-            words: text.split(' ').map((t, i) => ({ text: t, confidence: 90, bbox: { x0: 10 + i * 100, y0: 10, x1: 90 + i * 100, y1: 40 } })),
+            words,
             page: { width: 100, height: 100, rotationDeg: 0, skewDeg: 0, skewCorrected: false, scale: 1, colourSuppressed: false, lightingFlattened: false },
             timings: { preprocessMs: 1, ocrMs: ms, totalMs: ms },
+            turn: { basis: 'cues', tried: [0], osd: null },
+            quality: readQuality(words),
+            readability: { readable: true, reason: null },
           });
         const t = ms >= 0 ? setTimeout(done, ms) : null;
         if (ms < 0) release = done;

@@ -698,6 +698,20 @@ export const MIGRATIONS: Migration[] = [
       }
     },
   },
+  {
+    version: 10,
+    name: 'OCR: unreadable pages and how the turn was decided',
+    up: (db) => {
+      // unreadable: NULL = readable (or PDF text); else why (quality.ts UnreadableReason): the
+      // text is kept but not indexed for search nor used for suggestions. turn_basis: how
+      // the OCR decided the page's turn (ocr/turn.ts TurnBasis), turn_tried: the turns read.
+      db.exec(`
+        ALTER TABLE page_text ADD COLUMN unreadable TEXT;
+        ALTER TABLE page_text ADD COLUMN turn_basis TEXT;
+        ALTER TABLE page_text ADD COLUMN turn_tried TEXT;
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

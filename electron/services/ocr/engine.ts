@@ -15,6 +15,8 @@ import { createWorker, OEM, type Worker as TesseractWorker } from 'tesseract.js'
 import { errorFromWorker, OcrCancelledError, type WorkerError } from './errors';
 import { type PreparedPage, type PreprocessOptions, preparePage } from './preprocess';
 import { postprocess } from './postprocess';
+import { READABLE, type Readability, type ReadQuality, readability, readQuality } from './quality';
+import { OSD_MIN_CONFIDENCE, type Turn, type TurnBasis, addTurn, weakLines, weakTurn } from './turn';
 import { startModuleWorker } from '../workerThread';
 
 const require = createRequire(import.meta.url);
@@ -31,6 +33,14 @@ export function tesseractPaths(data: LanguageData = '4.0.0_best_int'): { workerP
     langPath: path.join(path.dirname(require.resolve('@tesseract.js-data/vie/package.json')), data),
   };
 }
+
+/** Tesseract's orientation and script detection data (legacy engine), from node_modules. */
+export function osdLangPath(): string {
+  return path.join(path.dirname(require.resolve('@tesseract.js-data/osd/package.json')), '4.0.0_best_int');
+}
+
+/** The orientation-detection worker is stopped after this long without a page to check. */
+const OSD_IDLE_MS = 30_000;
 
 /** Tesseract parameters chosen by measurement (README.md). */
 export const DEFAULT_TESSERACT_PARAMS: Record<string, string> = {
@@ -53,6 +63,11 @@ export interface OcrResult {
   /** What preprocessing did, to map word boxes back to the original if needed. */
   page: { width: number; height: number; rotationDeg: number; skewDeg: number; skewCorrected: boolean; scale: number; colourSuppressed: boolean; lightingFlattened: boolean };
   timings: { preprocessMs: number; ocrMs: number; totalMs: number };
+  /** How the turn was decided and which turns were read (the kept one first). */
+  turn: { basis: TurnBasis; tried: Turn[]; osd: { deg: Turn; confidence: number } | null };
+  quality: ReadQuality;
+  /** Not readable: the text is kept but must not be offered as reliable (quality.ts). */
+  readability: Readability;
 }
 
 export interface RecognizeOptions {
@@ -88,6 +103,11 @@ export interface OcrPoolOptions {
   preprocessWorkers?: number;
   /** Override the preprocessing worker's module (a bundled build ships it as .mjs). */
   preprocessWorkerUrl?: URL;
+  /**
+   * Check a weakly shown or badly read turn (OSD, then reading the other candidate turns):
+   * default true. false only to measure the cues alone.
+   */
+  turnCheck?: boolean;
 }
 
 interface Job {
@@ -234,32 +254,138 @@ export async function createOcrPool(options: OcrPoolOptions = {}): Promise<OcrPo
     }
   }
 
-  async function recognisePrepared(job: Job, t: { worker: TesseractWorker }): Promise<void> {
-    const page = job.prepared!;
-    job.prepared = undefined;
-    const t0 = performance.now();
-    try {
-      const r = await t.worker.recognize(page.image, {}, { text: true, blocks: true });
-      const ocrMs = performance.now() - t0;
-      const words: OcrWord[] = [];
-      for (const block of r.data.blocks ?? []) {
-        for (const para of block.paragraphs) {
-          for (const line of para.lines) {
-            for (const w of line.words) {
-              const dx = page.offsetX;
-              const dy = page.offsetY;
-              words.push({ text: job.opts.raw ? w.text : postprocess(w.text), confidence: w.confidence, bbox: { x0: w.bbox.x0 + dx, y0: w.bbox.y0 + dy, x1: w.bbox.x1 + dx, y1: w.bbox.y1 + dy } });
-            }
+  // Tesseract's orientation detection needs the legacy engine: one worker of its own,
+  // started on the first page whose turn needs checking, shared by every slot.
+  let osd: Promise<TesseractWorker | null> | undefined;
+  let osdChain: Promise<unknown> = Promise.resolve();
+  const osdWorker = () =>
+    (osd ??= createWorker('osd', OEM.TESSERACT_ONLY, {
+      workerPath: paths.workerPath,
+      langPath: osdLangPath(),
+      legacyCore: true,
+      legacyLang: true,
+      cacheMethod: 'none',
+      gzip: true,
+      workerBlobURL: false,
+    }).catch(() => null));
+  // Pages needing the check are rare (none of the samples in any turn): the OSD worker
+  // (~150 MB with its legacy engine) is stopped after a while without one.
+  let osdIdle: ReturnType<typeof setTimeout> | undefined;
+  const stopOsdWhenIdle = () => {
+    clearTimeout(osdIdle);
+    osdIdle = setTimeout(() => {
+      const w = osd;
+      osd = undefined;
+      osdChain = osdChain.then(async () => (await w)?.terminate()).catch(() => undefined);
+    }, OSD_IDLE_MS);
+    osdIdle.unref?.();
+  };
+  /** OSD's clockwise turn that makes the prepared page upright, or null (too little text, failure). */
+  function detectTurn(image: Buffer): Promise<{ deg: Turn; confidence: number } | null> {
+    clearTimeout(osdIdle);
+    const run = osdChain.then(async () => {
+      const w = await osdWorker();
+      if (!w || closed) return null;
+      const d = (await w.detect(image)).data;
+      if (d.orientation_degrees === null || d.orientation_confidence === null) return null;
+      return { deg: addTurn(d.orientation_degrees, 0), confidence: d.orientation_confidence };
+    });
+    osdChain = run.catch(() => undefined).finally(stopOsdWhenIdle);
+    return run.catch(() => null);
+  }
+
+  /** The page prepared again at a given turn (another candidate), in the least busy preprocessing thread. */
+  function prepareAt(job: Job, rotation: Turn): Promise<PreparedPage> {
+    const slot = prep.length ? prep.reduce((a, b) => (b.calls.size < a.calls.size ? b : a)) : undefined;
+    return runPreprocess({ ...job, opts: { ...job.opts, preprocess: { ...job.opts.preprocess, knownRotationDeg: rotation } } }, slot);
+  }
+
+  interface Read {
+    page: PreparedPage;
+    text: string;
+    words: OcrWord[];
+    confidence: number;
+    quality: ReadQuality;
+  }
+
+  async function read(job: Job, page: PreparedPage, t: { worker: TesseractWorker }): Promise<Read> {
+    if (page.turnEvidence.inkShare > READABLE.maxInkShare) return { page, text: '', words: [], confidence: 0, quality: readQuality([]) };
+    const r = await t.worker.recognize(page.image, {}, { text: true, blocks: true });
+    const words: OcrWord[] = [];
+    const dx = page.offsetX;
+    const dy = page.offsetY;
+    for (const block of r.data.blocks ?? []) {
+      for (const para of block.paragraphs) {
+        for (const line of para.lines) {
+          for (const w of line.words) {
+            words.push({ text: job.opts.raw ? w.text : postprocess(w.text), confidence: w.confidence, bbox: { x0: w.bbox.x0 + dx, y0: w.bbox.y0 + dy, x1: w.bbox.x1 + dx, y1: w.bbox.y1 + dy } });
           }
         }
       }
-      const text = job.opts.raw ? r.data.text : postprocess(r.data.text);
-      const confidence = words.length ? words.reduce((a, w) => a + w.confidence, 0) / words.length : 0;
+    }
+    const text = job.opts.raw ? r.data.text : postprocess(r.data.text);
+    const confidence = words.length ? words.reduce((a, w) => a + w.confidence, 0) / words.length : 0;
+    return { page, text, words, confidence, quality: readQuality(words) };
+  }
+
+  const cuesOf = (p: PreparedPage) => ({
+    lineRatio: p.turnEvidence.lineRatio,
+    lineHeightPx: p.lineHeightPx,
+    skewDeg: p.skewDeg,
+    skewCorrected: p.skewCorrected,
+    colourSuppressed: p.colourSuppressed,
+  });
+
+  async function recognisePrepared(job: Job, t: { worker: TesseractWorker }): Promise<void> {
+    const first = job.prepared!;
+    job.prepared = undefined;
+    const t0 = performance.now();
+    try {
+      let best = await read(job, first, t);
+      const given = (job.opts.preprocess?.knownRotationDeg ?? options.preprocess?.knownRotationDeg ?? null) !== null;
+      let basis: TurnBasis = given ? 'given' : 'cues';
+      const tried: Turn[] = [first.rotationDeg];
+      let osdFound: { deg: Turn; confidence: number } | null = null;
+      // The turn is never taken blindly: when the cues showed it weakly, or the page then
+      // reads badly (a page read sideways gives few syllables at a low confidence), OSD is
+      // asked; unless it confirms a page that reads well, the other candidate turns are read
+      // and the better-read one kept. The clerk's own turn (given) is never second-guessed.
+      if (!given && options.turnCheck !== false && !job.settled) {
+        const weak = weakTurn(first.turnEvidence);
+        const verdict = readability(best.quality, cuesOf(first));
+        // A page without text lines (blank, photo, noise) reads no better in another turn.
+        const poor = !verdict.readable && verdict.reason !== 'not-text';
+        if (weak || poor) {
+          osdFound = await detectTurn(first.image);
+          const sure = osdFound !== null && osdFound.confidence >= OSD_MIN_CONFIDENCE;
+          // OSD's turn first; the other turns only while no candidate has read well.
+          const osdTurn = sure && osdFound!.deg !== 0 ? addTurn(first.rotationDeg, osdFound!.deg) : null;
+          const candidates: Turn[] = osdTurn === null ? [] : [osdTurn];
+          if (sure && osdFound!.deg === 0 && !poor) basis = 'osd';
+          else if (!(sure && osdFound!.deg === 0)) {
+            candidates.push(addTurn(first.rotationDeg, 180));
+            if (weakLines(first.turnEvidence) || poor) candidates.push(addTurn(first.rotationDeg, 90), addTurn(first.rotationDeg, 270));
+          }
+          for (const turn of candidates) {
+            if (tried.includes(turn) || job.settled) continue;
+            if (turn !== osdTurn && tried.length > 1 && readability(best.quality, cuesOf(best.page)).readable) break;
+            tried.push(turn);
+            const other = await read(job, await prepareAt(job, turn), t);
+            if (other.quality.score > best.quality.score) {
+              best = other;
+              basis = 'read';
+            }
+          }
+          if (basis === 'cues' && tried.length > 1) basis = 'read';
+        }
+      }
+      const ocrMs = performance.now() - t0;
+      const page = best.page;
       settle(job, () =>
         job.resolve({
-          text,
-          confidence,
-          words,
+          text: best.text,
+          confidence: best.confidence,
+          words: best.words,
           page: {
             width: page.width,
             height: page.height,
@@ -271,6 +397,9 @@ export async function createOcrPool(options: OcrPoolOptions = {}): Promise<OcrPo
             lightingFlattened: page.lightingFlattened,
           },
           timings: { preprocessMs: job.preprocessMs, ocrMs, totalMs: performance.now() - job.enqueued },
+          turn: { basis, tried: [page.rotationDeg, ...tried.filter((x) => x !== page.rotationDeg)], osd: osdFound },
+          quality: best.quality,
+          readability: readability(best.quality, cuesOf(page)),
         }),
       );
     } catch (err) {
@@ -309,7 +438,9 @@ export async function createOcrPool(options: OcrPoolOptions = {}): Promise<OcrPo
       for (const job of [...queued, ...ready]) settle(job, () => job.reject(new OcrCancelledError('Đã dừng bộ nhận dạng chữ.')));
       queued.length = 0;
       ready.length = 0;
-      await Promise.all([...tesseract.map((t) => t.worker.terminate()), ...prep.map((p) => p.worker.terminate())]);
+      clearTimeout(osdIdle);
+      const o = osd ? await osd : null;
+      await Promise.all([...tesseract.map((t) => t.worker.terminate()), ...prep.map((p) => p.worker.terminate()), ...(o ? [o.terminate()] : [])]);
     },
   };
 }

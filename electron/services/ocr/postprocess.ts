@@ -5,16 +5,20 @@
 //
 //  1. Unicode: NFC, zero-width characters dropped.
 //  2. Doubled letter in two cases ("sỞở", "Ứứng"): tesseract's LSTM emits the same toned
-//     vowel as capital and small; Vietnamese never doubles a toned vowel → keep the small one.
-//  3. Capital inside a word ("thuỘc", "MỘt", "phưƠng"): capitals after a small letter, or a
-//     mix after the first letter, are lowered when the result is a valid syllable ("TTg",
+//     vowel as capital and small; Vietnamese never doubles a toned vowel → one letter.
+//  3. Capital inside a word ("thuỘc", "MỘt", "phưƠng"): a case mix inside one syllable is no
+//     written form (a syllable is written small, with a capital initial, or in capitals), so
+//     it is lowered after the first letter when the result is a valid syllable ("TTg",
 //     "KHXH" are not syllables and are left alone).
-//  4. A toned all-capitals syllable among small-letter words ("các BỘ, ngành", "VỀ việc")
-//     becomes Title case; lines mostly in capitals (headings) are left alone.
+//  4. (none) Letter case is otherwise kept as recognised: names and headings in capitals stay
+//     in capitals (a tờ khai writes every name so; a wrong name is worse than an unread one).
 //  5. Rhymes closed by -c/-ch/-p/-t only take the sắc or nặng tone: a grave/hook/tilde read
 //     there is the engine confusing marks above the letter → sắc.
-//  6. A small-letter word that is not a syllable is tried with one OCR confusion fixed
-//     (b↔h, r→n, z→a, ...); taken only when exactly one candidate is a valid syllable.
+//  6. A word in small letters or with a capital initial that is not a syllable is tried with
+//     one OCR confusion fixed (b↔h, r→n, z→a, ...); taken only when exactly one candidate is
+//     a valid syllable. Words in capitals and digits are never touched.
+//  Every change needs the syllable model's evidence: the recognised form is not Vietnamese
+//  and the corrected one is.
 //  7. Spacing: no space before , . ; : ! ? ) and none after (.
 //  8. Specks: tokens of stray symbols without a letter or digit (pen strokes, stamp edges).
 import { isVietnameseSyllable, splitTone, placeTone } from './syllable';
@@ -24,7 +28,11 @@ const isUpper = (c: string) => c !== c.toLowerCase() && c === c.toUpperCase();
 const isLower = (c: string) => c !== c.toUpperCase() && c === c.toLowerCase();
 const hasNonAscii = (s: string) => /[^\u0000-\u007f]/.test(s);
 
-/** 2. "sỞở" → "sở", "tửỬ" → "tử": the same letter twice in two cases. */
+/**
+ * 2. "sỞở" → "sở", "Ứứng" → "Ứng": the same toned letter twice in two cases. Vietnamese
+ * never doubles a toned vowel; only taken when the word is no syllable and the mended one
+ * is. Inside the word the small letter is kept, as the first letter the recognised case.
+ */
 export function fixDoubledCase(word: string): string {
   const chars = Array.from(word);
   const out: string[] = [];
@@ -32,13 +40,14 @@ export function fixDoubledCase(word: string): string {
     const c = chars[i];
     const next = chars[i + 1];
     if (next !== undefined && c !== next && c.toLowerCase() === next.toLowerCase() && hasNonAscii(c)) {
-      out.push(isLower(c) ? c : next);
+      out.push(i === 0 ? c : isLower(c) ? c : next);
       i++;
       continue;
     }
     out.push(c);
   }
-  return out.join('');
+  const mended = out.join('');
+  return mended !== word && !isVietnameseSyllable(word) && isVietnameseSyllable(mended) ? mended : word;
 }
 
 /** 3. Capitals inside a word, when lowering them gives a syllable. */
@@ -114,44 +123,19 @@ function isAllCapsWord(w: string): boolean {
   return cs.length >= 2 && cs.every(isUpper);
 }
 
-/** Capital initial vowels whose small form differs only in size (ô, ơ, ư + tones). */
-const SIZE_ONLY_CAPITAL = /^[ÔỐỒỔỖỘƠỚỜỞỠỢƯỨỪỬỮỰ]/u;
-
-/** Rules 2–6 over one line (capitals are judged against the neighbouring words). */
+/**
+ * Rules 2, 3, 5, 6 over one line. Letter case is kept as recognised: a word in capitals (a
+ * name, a heading, an abbreviation) stays in capitals, whatever the words around it; only a
+ * case mix inside one syllable ("mỘt", "thuỘc"), which is no written form, is mended.
+ */
 export function correctLine(line: string): string {
   const tokens = [...line.matchAll(LETTERS)].map((m) => ({ word: m[0], index: m.index ?? 0 }));
-  const fixed = tokens.map((t) => fixInnerCapitals(fixDoubledCase(t.word)));
-  const capsSyllable = (w: string) => isAllCapsWord(w) && isVietnameseSyllable(w);
-  const long = fixed.filter((w) => Array.from(w).length >= 2);
-  const capsCount = long.filter(capsSyllable).length;
-  for (let i = 0; i < fixed.length; i++) {
-    let w = fixed[i];
-    const next = fixed[i + 1];
-    const prev = fixed[i - 1];
-    if (isAllCapsWord(w) && hasNonAscii(w)) {
-      // Lower-case context: the next word starts small, or most words of the line are not
-      // capitals (abbreviations such as UBND do not count: they are not syllables).
-      const others = long.length - 1;
-      const nextSmall = next !== undefined && isLower(next[0]);
-      if (nextSmall || (others >= 2 && (capsCount - 1) * 2 < others)) {
-        const title = w[0] + Array.from(w).slice(1).join('').toLowerCase();
-        if (isVietnameseSyllable(title)) w = title;
-      }
-    } else if (SIZE_ONLY_CAPITAL.test(w) && !isAllCapsWord(w) && prev !== undefined) {
-      // "phát triển Ứng dụng", "Trung Ương.": Ư/Ơ/Ô capitals are small letters drawn bigger;
-      // inside a sentence and followed by a small word or by the end of the clause, the
-      // engine's capital is a misread (names come in runs of capitalised syllables, which
-      // this leaves alone).
-      const before = line.slice(tokens[i - 1].index + tokens[i - 1].word.length, tokens[i].index);
-      const afterStart = tokens[i].index + tokens[i].word.length;
-      const after = next !== undefined ? line.slice(afterStart, tokens[i + 1].index) : line.slice(afterStart);
-      const endsClause = /^[.,;:!?)]/.test(after) || after.trim() === '';
-      if (!/[.!?:;]/.test(before) && ((next !== undefined && isLower(next[0]) && !/[.!?:;]/.test(after)) || endsClause)) w = w.toLowerCase();
-    }
+  const fixed = tokens.map((t) => {
+    let w = fixInnerCapitals(fixDoubledCase(t.word));
     w = fixStopTone(w);
     if (!isAllCapsWord(w)) w = fixConfusable(w);
-    fixed[i] = w;
-  }
+    return w;
+  });
   let out = '';
   let last = 0;
   tokens.forEach((t, i) => {

@@ -108,6 +108,10 @@ export interface PreparedPage {
   scale: number;
   colourSuppressed: boolean;
   lightingFlattened: boolean;
+  /** What the turn was decided from (measured cues; zeros when it was given). */
+  turnEvidence: TurnEvidence;
+  /** Median text line height on the prepared page, px (0 = no lines found). */
+  lineHeightPx: number;
   ms: number;
 }
 
@@ -270,6 +274,18 @@ export interface PageGeometry {
   skewDeg: number;
   /** Median line height on the full-size page, pixels. */
   lineHeightPx: number;
+  /** How clearly the page showed its turn (turn.ts weighs it): `lineRatio` = row-profile /
+   *  column-profile structure of the page as found (> 1: lines run across, < 1: down; ~1 no
+   *  line structure); `upright` = uprightVote of the level copy (> 0 upright, < 0 upside
+   *  down; its size is the strength). Both 0 when the turn was given, not measured. */
+  evidence: TurnEvidence;
+}
+
+export interface TurnEvidence {
+  lineRatio: number;
+  upright: number;
+  /** Share of the analysis copy darker than its Otsu threshold (printed pages: a few %). */
+  inkShare: number;
 }
 
 /**
@@ -291,10 +307,14 @@ export async function analysePage(
   const factor = Math.max(1, (landscape ? grey.height : grey.width) / ANALYSIS_WIDTH);
   const base = await greyOf(sharp(grey.data, raw1(grey)).resize({ width: Math.round(grey.width / factor), kernel: 'linear' }));
   const threshold = Math.min(otsuThreshold(base.data), 200);
+  let ink = 0;
+  for (let i = 0; i < base.data.length; i++) if (base.data[i] < threshold) ink++;
+  const inkShare = ink / Math.max(1, base.data.length);
   let rotationDeg: 0 | 90 | 180 | 270 = 0;
   let work = base;
   const known = opts.knownRotationDeg ?? null;
-  if (known !== null ? known % 180 === 90 : opts.orientation && !linesAreHorizontal(base, threshold).horizontal) {
+  const lines = known === null && opts.orientation ? linesAreHorizontal(base, threshold) : null;
+  if (known !== null ? known % 180 === 90 : lines !== null && !lines.horizontal) {
     work = await greyOf(rotated(base, 90));
     rotationDeg = 90;
   }
@@ -302,12 +322,14 @@ export async function analysePage(
   const skewDeg = opts.deskew || opts.orientation ? estimateSkewDeg(work, threshold) : 0;
   let level: GreyImage | undefined;
   const levelCopy = async () => (level ??= skewDeg === 0 ? work : await greyOf(rotated(work, skewDeg)));
+  let upright = 0;
   if (known !== null) rotationDeg = known;
-  else if (opts.orientation && uprightVote(await levelCopy(), threshold) < 0) {
-    rotationDeg = ((rotationDeg + 180) % 360) as 0 | 90 | 180 | 270;
+  else if (opts.orientation) {
+    upright = uprightVote(await levelCopy(), threshold);
+    if (upright < 0) rotationDeg = ((rotationDeg + 180) % 360) as 0 | 90 | 180 | 270;
   }
   const lineHeightPx = opts.lineHeight ? medianLineHeight(await levelCopy(), threshold) * factor : 0;
-  return { rotationDeg, skewDeg: opts.deskew ? skewDeg : 0, lineHeightPx };
+  return { rotationDeg, skewDeg: opts.deskew ? skewDeg : 0, lineHeightPx, evidence: { lineRatio: lines?.ratio ?? 0, upright, inkShare } };
 }
 
 function pgm(data: Uint8Array, width: number, height: number): Buffer {
@@ -328,7 +350,7 @@ export async function preparePage(input: Buffer, options: PreprocessOptions = {}
   const geo =
     o.deskew || o.orientation || rescale || o.knownRotationDeg !== null
       ? await analysePage(grey, { ...o, lineHeight: rescale })
-      : { rotationDeg: 0 as const, skewDeg: 0, lineHeightPx: 0 };
+      : { rotationDeg: 0 as const, skewDeg: 0, lineHeightPx: 0, evidence: { lineRatio: 0, upright: 0, inkShare: 0 } };
   // The skew is always measured (and reported); the page is resampled only above
   // minDeskewDeg, since tesseract's own line finding copes with small skews (README.md).
   const level = o.deskew && Math.abs(geo.skewDeg) >= o.minDeskewDeg;
@@ -384,6 +406,8 @@ export async function preparePage(input: Buffer, options: PreprocessOptions = {}
     scale,
     colourSuppressed,
     lightingFlattened: flattened,
+    turnEvidence: geo.evidence,
+    lineHeightPx: geo.lineHeightPx * scale,
     ms: performance.now() - t0,
   };
 }

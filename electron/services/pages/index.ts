@@ -24,6 +24,7 @@ import type {
   PageSource,
   PageText,
   OcrWordInfo,
+  UnreadableReason,
 } from '../../../shared/ipc/pages';
 import { sanitiseFileName } from '../../../shared/ipc/pages';
 import { MAX_INPUT_PIXELS, uprightTurnDeg } from '../ocr/preprocess';
@@ -65,7 +66,7 @@ export interface AddPagesInput {
 }
 
 /** A row of PAGE_SELECT: PageInfo's fields as stored, plus what stays in the main process. */
-interface PageRow extends Omit<PageInfo, 'id' | 'dossierId' | 'reusedFromPageId' | 'ocr' | 'hasText' | 'download'> {
+interface PageRow extends Omit<PageInfo, 'id' | 'dossierId' | 'reusedFromPageId' | 'ocr' | 'hasText' | 'download' | 'unreadable'> {
   id: number;
   dossierId: number;
   compactSha256: string;
@@ -75,6 +76,8 @@ interface PageRow extends Omit<PageInfo, 'id' | 'dossierId' | 'reusedFromPageId'
   ocrState: OcrState | null;
   ocrError: string | null;
   hasText: number;
+  /** page_text.unreadable: set only when no correction replaced the recognised text. */
+  unreadable: UnreadableReason | null;
   /** A 'sync' page whose file has not arrived: the download's state and last error. */
   downloadState: string | null;
   downloadError: string | null;
@@ -85,7 +88,7 @@ const PAGE_SELECT = `SELECT p.id, p.dossier_id AS dossierId, p.component_id AS c
   p.auto_rotation AS autoRotation, p.skew_deg AS skewDeg, p.compact_sha256 AS compactSha256, p.compact_size AS compactSize, p.thumb, p.created_at AS createdAt,
   p.deleted_at AS deletedAt, p.digitised_by AS digitisedBy, p.digitised_at AS digitisedAt, p.review_state AS reviewState,
   p.reused_from_page_id AS reusedFromPageId, j.state AS ocrState, j.error AS ocrError,
-  (t.page_id IS NOT NULL) AS hasText, sd.state AS downloadState, sd.last_error AS downloadError
+  (t.page_id IS NOT NULL) AS hasText, CASE WHEN t.corrected_text IS NULL THEN t.unreadable END AS unreadable, sd.state AS downloadState, sd.last_error AS downloadError
   FROM pages p LEFT JOIN ocr_jobs j ON j.page_id = p.id LEFT JOIN page_text t ON t.page_id = p.id
   LEFT JOIN sync_downloads sd ON p.source = 'sync' AND p.thumb = '' AND sd.sha256 = p.compact_sha256`;
 
@@ -114,6 +117,7 @@ export function toPageInfo(r: PageRow): PageInfo {
     reusedFromPageId: r.reusedFromPageId === null ? null : String(r.reusedFromPageId),
     ocr: r.ocrState ? { state: r.ocrState, error: r.ocrError } : null,
     hasText: r.hasText === 1,
+    unreadable: r.unreadable ?? null,
     download: r.source === 'sync' && r.thumb === '' ? { error: r.downloadError ?? null } : null,
   };
 }

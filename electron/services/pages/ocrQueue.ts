@@ -140,16 +140,16 @@ export class OcrQueue {
   private async run(job: Running): Promise<void> {
     const page = this.db
       .prepare(
-        // The page's quarter turn as the clerk sees it (measured at import, then the clerk's own
-        // on top): the engine reads it that way round instead of detecting it again, so the
-        // clerk's correction of a wrong guess also corrects the OCR. Unknown for a page from
-        // before the measurement that the clerk never turned: the engine detects it.
-        `SELECT sha256, mime, width, height, deleted_at AS deletedAt,
-           CASE WHEN auto_rotation IS NULL AND rotation = 0 THEN NULL ELSE (coalesce(auto_rotation, 0) + rotation) % 360 END AS knownRotation
+        // The clerk's own turn (the measured one with the clerk's on top) is given to the
+        // engine and wins. Without one the engine decides the turn itself, with its checks
+        // (ocr/turn.ts: OSD and reading the candidate turns when the cues are weak or the page
+        // reads badly); the import's measurement is the same cues, so it is not passed.
+        `SELECT sha256, mime, width, height, deleted_at AS deletedAt, rotation, coalesce(auto_rotation, 0) AS autoRotation,
+           CASE WHEN rotation = 0 THEN NULL ELSE (coalesce(auto_rotation, 0) + rotation) % 360 END AS knownRotation
          FROM pages WHERE id = ?`,
       )
       .get(job.pageId) as
-      | { sha256: string; mime: string; width: number; height: number; deletedAt: number | null; knownRotation: 0 | 90 | 180 | 270 | null }
+      | { sha256: string; mime: string; width: number; height: number; deletedAt: number | null; rotation: number; autoRotation: number; knownRotation: 0 | 90 | 180 | 270 | null }
       | undefined;
     try {
       if (!page || page.deletedAt !== null) throw new OcrCancelledError();
@@ -180,7 +180,7 @@ export class OcrQueue {
     }
   }
 
-  private finish(job: Running, page: { width: number; height: number }, r: OcrResult): void {
+  private finish(job: Running, page: { width: number; height: number; rotation: number; autoRotation: number }, r: OcrResult): void {
     if (this.closed || !this.db.open) return;
     const words = r.words.map((w) => ({ text: w.text, confidence: Math.round(w.confidence * 10) / 10, bbox: mapBox(w.bbox, r.page, page.width, page.height) }));
     const now = this.opts.now();
@@ -189,13 +189,23 @@ export class OcrQueue {
         // Guard: the job may have been cancelled (or the page re-queued) meanwhile.
         const ok = this.db.prepare(`UPDATE ocr_jobs SET state = 'done', error = NULL, finished_at = ? WHERE id = ? AND state = 'running'`).run(now, job.jobId);
         if (ok.changes === 0) return;
+        const unreadable = r.readability.readable ? null : r.readability.reason;
         this.db
           .prepare(
-            `INSERT INTO page_text (page_id, source, text, confidence, words, recognised_at) VALUES (?, 'ocr', ?, ?, ?, ?)
+            `INSERT INTO page_text (page_id, source, text, confidence, words, recognised_at, unreadable, turn_basis, turn_tried)
+             VALUES (?, 'ocr', ?, ?, ?, ?, ?, ?, ?)
              ON CONFLICT (page_id) DO UPDATE SET source = 'ocr', text = excluded.text, confidence = excluded.confidence,
-               words = excluded.words, recognised_at = excluded.recognised_at`,
+               words = excluded.words, recognised_at = excluded.recognised_at, unreadable = excluded.unreadable,
+               turn_basis = excluded.turn_basis, turn_tried = excluded.turn_tried`,
           )
-          .run(job.pageId, r.text, Math.round(r.confidence * 10) / 10, JSON.stringify(words), now);
+          .run(job.pageId, r.text, Math.round(r.confidence * 10) / 10, JSON.stringify(words), now, unreadable, r.turn.basis, r.turn.tried.join(','));
+        // The engine, having checked the turn (OSD, reading the candidate turns), found
+        // another one than the cues measured at import: the page is shown that way too, as a
+        // turn on top of the measured one, unless the clerk has turned it meanwhile (the
+        // clerk's turn wins). Display copies made at import stay as they are.
+        if ((r.turn.basis === 'osd' || r.turn.basis === 'read') && r.page.rotationDeg !== page.autoRotation) {
+          this.db.prepare('UPDATE pages SET rotation = ? WHERE id = ? AND rotation = 0').run((r.page.rotationDeg - page.autoRotation + 360) % 360, job.pageId);
+        }
         indexPageText(this.db, job.pageId);
       })
       .immediate();

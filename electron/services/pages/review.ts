@@ -95,7 +95,10 @@ export function pendingDocuments(ctx: PagesContext, limit: number): DocumentRef[
       `SELECT x.dossier_id AS dossierId, x.component_id AS componentId, x.digitisedAt, x.digitisedBy,
          d.code AS dossierCode, d.applicant_name AS applicantName, d.procedure_name AS procedureName,
          coalesce(c.name, r.name, x.component_id) AS name, CASE WHEN r.result_id IS NULL THEN 'component' ELSE 'result' END AS kind,
-         (SELECT count(*) FROM pages q WHERE q.dossier_id = x.dossier_id AND q.component_id = x.component_id AND q.deleted_at IS NULL) AS pageCount
+         (SELECT count(*) FROM pages q WHERE q.dossier_id = x.dossier_id AND q.component_id = x.component_id AND q.deleted_at IS NULL) AS pageCount,
+         (SELECT count(*) FROM pages q JOIN page_text t ON t.page_id = q.id
+          WHERE q.dossier_id = x.dossier_id AND q.component_id = x.component_id AND q.deleted_at IS NULL
+            AND t.unreadable IS NOT NULL AND t.corrected_text IS NULL) AS unreadablePages
        FROM (SELECT dossier_id, component_id, min(digitised_at) AS digitisedAt, digitised_by AS digitisedBy
              FROM pages WHERE review_state = 0 AND deleted_at IS NULL GROUP BY dossier_id, component_id) x
        JOIN dossiers d ON d.id = x.dossier_id
@@ -138,7 +141,11 @@ export function getReview(ctx: PagesContext, dossierId: string, componentId: str
   // Suggestions from the OCR text, while the document waits for review and the field is empty.
   const suggested: DocumentReview['suggested'] = [];
   if (state === 0) {
-    const all = withText.map((p) => p.text).join('\n');
+    // An unreadable page's text (kept, shown) is no evidence for the document's data.
+    const all = withText
+      .filter((p) => p.page.unreadable === null)
+      .map((p) => p.text)
+      .join('\n');
     const so = data.soKyHieu ? null : findSoKyHieu(all);
     const date = data.ngayBanHanh ? null : findNgayBanHanh(all, vnIsoDate(ctx.now()));
     if (so) {
@@ -160,6 +167,7 @@ export function getReview(ctx: PagesContext, dossierId: string, componentId: str
     name: target.name,
     kind: target.kind,
     pageCount: pages.length,
+    unreadablePages: pages.filter((p) => p.unreadable !== null).length,
     digitisedAt: first?.digitisedAt ?? 0,
     digitisedBy: first?.digitisedBy ?? '',
     state,

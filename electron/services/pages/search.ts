@@ -4,12 +4,13 @@
 import type { Db } from '../db/database';
 import { foldForSearch } from '../../../shared/domain/text';
 
-/** The page's search entry: the corrected text if any, else the recognised text, folded. */
+/** The page's search entry: the corrected text if any, else the recognised text unless the
+ *  page was found unreadable (that text is kept, not offered as the page's), folded. */
 export function indexPageText(db: Db, pageId: number): void {
   db.prepare('DELETE FROM page_fts WHERE rowid = ?').run(pageId);
   const t = db
     .prepare(
-      `SELECT coalesce(t.corrected_text, t.text) AS body FROM page_text t JOIN pages p ON p.id = t.page_id
+      `SELECT coalesce(t.corrected_text, CASE WHEN t.unreadable IS NULL THEN t.text END, '') AS body FROM page_text t JOIN pages p ON p.id = t.page_id
        WHERE t.page_id = ? AND p.deleted_at IS NULL`,
     )
     .get(pageId) as { body: string } | undefined;

@@ -12,7 +12,7 @@ import { useCallback, useEffect, useRef, useState, type DragEvent, type Keyboard
 import type { ReactNode } from 'react';
 import type { DossierComponent } from '../../../shared/domain/types';
 import type { ExportedPdf, OcrPageStatus, OcrStatus, PageInfo, PageList, PageRotation } from '../../../shared/ipc/pages';
-import { DIGITISATION_LABELS, MAX_PAGE_CALL_BYTES, MAX_PAGE_FILE_BYTES, documentReviewState } from '../../../shared/ipc/pages';
+import { DIGITISATION_LABELS, MAX_PAGE_CALL_BYTES, MAX_PAGE_FILE_BYTES, documentReviewState, UNREADABLE_TITLE, unreadableLabel } from '../../../shared/ipc/pages';
 import { api } from '../api';
 import { ErrorBox } from '../components/Field';
 import { PdfView } from '../components/PdfView';
@@ -176,6 +176,11 @@ export function PagesPanel({ dossierId, components, results = [] }: { dossierId:
       <h2>
         Số hoá giấy tờ
         <span className="badge">{all.length} trang</span>
+        {all.some((p) => p.unreadable) && (
+          <span className="small pg-unreadable-count" data-testid="pages-unreadable-count">
+            {all.filter((p) => p.unreadable).length} trang {UNREADABLE_TITLE.toLowerCase()}
+          </span>
+        )}
         {waiting && (
           <span className="small muted" data-testid="ocr-waiting" title={`Còn ${(status?.counts.queued ?? 0) + (status?.counts.running ?? 0)} trang chờ nhận dạng chữ`}>
             OCR: {status?.counts.done ?? 0}/{ocrTotal} trang{status?.counts.failed ? `, ${status.counts.failed} trang lỗi` : ''}
@@ -436,6 +441,11 @@ function ComponentPages(props: {
                       {OCR_TEXT[state]}
                     </span>
                     {(state === 'queued' || state === 'running') && <progress max={1} value={st?.progress ?? 0} data-testid="page-ocr-progress" />}
+                    {state === 'done' && p.unreadable && (
+                      <span className="pg-unreadable" role="status" data-testid="page-unreadable">
+                        {unreadableLabel(p.unreadable)}
+                      </span>
+                    )}
                   </>
                 )}
               </div>

@@ -4,6 +4,7 @@
 // Enter (Đã duyệt) or R (Không duyệt).
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { DocumentRef } from '../../../shared/ipc/pages';
+import { UNREADABLE_TITLE } from '../../../shared/ipc/pages';
 import { formatDate } from '../../../shared/domain/vnTime';
 import { api } from '../api';
 import { ErrorBox } from '../components/Field';
@@ -86,6 +87,11 @@ export function ReviewScreen({ onOpenDossier }: { onOpenDossier: (id: string) =>
             <span className="small muted">
               <span className="mono">{d.dossierCode}</span> · {d.applicantName} · {d.pageCount} trang · {formatDate(d.digitisedAt)}
             </span>
+            {d.unreadablePages > 0 && (
+              <span className="small rv-unreadable" data-testid="review-item-unreadable">
+                {d.unreadablePages} trang {UNREADABLE_TITLE.toLowerCase()}
+              </span>
+            )}
           </button>
         ))}
       </div>
