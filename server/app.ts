@@ -5,6 +5,7 @@ import { openDb, migrate } from './db';
 import type { Db } from './db';
 import { FsBlobStore } from './blobStore';
 import { Hub } from './hub';
+import type { HubFaults } from './hub';
 
 export interface HubConfig {
   databaseUrl: string | undefined;
@@ -43,7 +44,25 @@ export function ensureDataDir(dataDir: string): void {
 }
 
 /** Opens the database (PostgreSQL or the embedded PGlite), migrates it and builds the hub. */
-export async function openHub(cfg: Pick<HubConfig, 'databaseUrl' | 'dataDir'> & { pgliteInMemory?: boolean; poolSize?: number }): Promise<OpenHub> {
+/**
+ * The hub's test seam (issue 13 §8), from HUB_TEST_FAULT; unset in production.
+ * `kill-after-blob-stored`: the process dies (SIGKILL) once a finished upload's bytes are in the
+ * blob store and before the database records them, the worst moment for a crash.
+ */
+export function faultsFromEnv(env: NodeJS.ProcessEnv = process.env): HubFaults {
+  if (env.HUB_TEST_FAULT === 'kill-after-blob-stored') {
+    return {
+      afterBlobStored() {
+        process.kill(process.pid, 'SIGKILL');
+      },
+    };
+  }
+  return {};
+}
+
+export async function openHub(
+  cfg: Pick<HubConfig, 'databaseUrl' | 'dataDir'> & { pgliteInMemory?: boolean; poolSize?: number; faults?: HubFaults },
+): Promise<OpenHub> {
   ensureDataDir(cfg.dataDir);
   const db = await openDb({
     databaseUrl: cfg.databaseUrl,
@@ -56,6 +75,6 @@ export async function openHub(cfg: Pick<HubConfig, 'databaseUrl' | 'dataDir'> & 
     await db.close();
     throw e;
   }
-  const hub = new Hub({ db, blobs: new FsBlobStore(path.join(cfg.dataDir, 'blobs')), uploadDir: path.join(cfg.dataDir, 'uploads') });
+  const hub = new Hub({ db, blobs: new FsBlobStore(path.join(cfg.dataDir, 'blobs')), uploadDir: path.join(cfg.dataDir, 'uploads'), faults: cfg.faults });
   return { hub, db, close: () => db.close() };
 }

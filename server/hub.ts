@@ -105,6 +105,13 @@ export interface HubOptions {
   /** Folder for uploads in progress (same file system as the blob store, for rename). */
   uploadDir: string;
   now?: () => number;
+  /** Test seams (issue 13 §8): called at the named points, e.g. to kill the hub there. */
+  faults?: HubFaults;
+}
+
+export interface HubFaults {
+  /** After a finished upload's bytes are in the blob store, before the database records them. */
+  afterBlobStored?(sha256: string): void | Promise<void>;
 }
 
 interface EventRow {
@@ -116,6 +123,7 @@ export class Hub {
   readonly blobs: BlobStore;
   readonly uploadDir: string;
   readonly now: () => number;
+  readonly faults: HubFaults;
   private readonly fileLocks = new Map<string, Promise<unknown>>();
 
   constructor(opts: HubOptions) {
@@ -123,6 +131,7 @@ export class Hub {
     this.blobs = opts.blobs;
     this.uploadDir = opts.uploadDir;
     this.now = opts.now ?? Date.now;
+    this.faults = opts.faults ?? {};
   }
 
   // ---------- admin ----------
@@ -482,7 +491,10 @@ export class Hub {
     const shas = [...new Set(files.map((f) => f.sha256))];
     const verified = new Set<string>();
     if (shas.length) {
-      const r = await this.db.query<{ sha256: string }>('SELECT sha256 FROM files WHERE sha256 = ANY($1::text[]) AND verified', [shas]);
+      const r = await this.db.query<{ sha256: string }>(
+        'SELECT f.sha256 FROM files f JOIN file_units u ON u.sha256 = f.sha256 AND u.unit_code = $2 WHERE f.sha256 = ANY($1::text[]) AND f.verified',
+        [shas, device.unitCode],
+      );
       for (const row of r.rows) verified.add(row.sha256);
     }
     const fileStates = shas.map((sha) => ({ sha256: sha, size: files.find((f) => f.sha256 === sha)!.size, verified: verified.has(sha) }));
@@ -498,7 +510,12 @@ export class Hub {
     };
   }
 
-  // ---------- files (tus-like, keyed by SHA-256) ----------
+  // ---------- files (tus-like, keyed by SHA-256; per unit, sessions per device) ----------
+  //
+  // Storage deduplicates (one blob per SHA-256), access does not: a unit reads a file only once
+  // one of its own devices has sent the bytes (file_units, written when an upload finishes). A
+  // hash alone proves nothing, so every answer about a file the unit does not hold is the same
+  // as for a hash nobody ever sent: a device cannot learn whether another unit holds a document.
 
   /**
    * One operation at a time per file: in this process (a promise chain per SHA-256) and, on
@@ -518,28 +535,74 @@ export class Hub {
     }
   }
 
-  private tempPath(sha256: string) {
-    return path.join(this.uploadDir, `${sha256}.part`);
+  /** The partial file of one device's session (sha256 and device id are checked ids: no path parts). */
+  private tempPath(sha256: string, deviceId: string) {
+    if (!/^[0-9a-f]{64}$/.test(sha256) || !/^[A-Za-z0-9-]{1,64}$/.test(deviceId)) throw new Error('invalid upload session key');
+    return path.join(this.uploadDir, `${sha256}.${deviceId}.part`);
+  }
+
+  /** The verified file, when the device's unit holds it (one of its devices sent the bytes). */
+  private async heldByUnit(sha256: string, unitCode: string): Promise<{ size: number; mime: string } | null> {
+    const r = await this.db.query<{ size: number; mime: string }>(
+      `SELECT f.size, f.mime FROM files f JOIN file_units u ON u.sha256 = f.sha256 AND u.unit_code = $2
+       WHERE f.sha256 = $1 AND f.verified`,
+      [sha256, unitCode],
+    );
+    return r.rows[0] ?? null;
+  }
+
+  private notFound(): HubError {
+    return new HubError(404, 'file_not_found', 'Hub chưa có tệp này từ đơn vị của máy và máy chưa mở lượt tải lên nào cho nó; tạo lượt tải lên trước (POST /v1/files).');
+  }
+
+  /**
+   * The device's own upload session, brought to a state it can resume from (issue 13 §8): a
+   * finish cut between the blob store and the database is completed (the bytes were verified
+   * and recorded as such before they moved), and a session whose partial file is gone starts
+   * again at 0. Never an internal error for the device to retry for ever.
+   */
+  private async ownSession(device: AuthedDevice, sha256: string): Promise<{ size: number; offset: number; mime: string; complete: boolean } | null> {
+    const r = await this.db.query<{ size: number; upload_offset: number; mime: string }>(
+      'SELECT size, upload_offset, mime FROM uploads WHERE sha256 = $1 AND device_id = $2',
+      [sha256, device.deviceId],
+    );
+    const row = r.rows[0];
+    if (!row) return null;
+    const temp = this.tempPath(sha256, device.deviceId);
+    const tempSize = await fsp.stat(temp).then((s) => s.size, () => -1);
+    if (row.upload_offset >= row.size) {
+      // Verified at the last chunk; storing it or recording it did not finish.
+      if (tempSize >= 0 || (await this.blobs.has(sha256))) {
+        await this.finishUpload(device, sha256, row.size, row.mime);
+        return { size: row.size, offset: row.size, mime: row.mime, complete: true };
+      }
+    } else if (tempSize >= row.upload_offset) {
+      return { size: row.size, offset: row.upload_offset, mime: row.mime, complete: false };
+    }
+    // The partial file is lost (or shorter than recorded): start this session again from 0.
+    await fsp.mkdir(this.uploadDir, { recursive: true });
+    await fsp.writeFile(temp, Buffer.alloc(0));
+    await this.db.query('UPDATE uploads SET upload_offset = 0, updated_at = now() WHERE sha256 = $1 AND device_id = $2', [sha256, device.deviceId]);
+    return { size: row.size, offset: 0, mime: row.mime, complete: false };
   }
 
   async createFile(device: AuthedDevice, sha256: string, size: number, mime: string): Promise<Omit<FileStateResponse, 'hubTime'>> {
     return this.withFileLock(sha256, async () => {
-      await this.db.query('INSERT INTO file_units (sha256, unit_code) VALUES ($1, $2) ON CONFLICT DO NOTHING', [sha256, device.unitCode]);
-      const f = await this.db.query<{ size: number; verified: boolean }>('SELECT size, verified FROM files WHERE sha256 = $1', [sha256]);
-      if (f.rows[0]?.verified) {
-        if (f.rows[0].size !== size) throw new HubError(409, 'size_mismatch', `Hub đã có tệp ${sha256.slice(0, 12)}… với kích thước ${f.rows[0].size} byte, khác ${size}.`);
+      const held = await this.heldByUnit(sha256, device.unitCode);
+      if (held) {
+        if (held.size !== size) throw new HubError(409, 'size_mismatch', `Hub đã có tệp ${sha256.slice(0, 12)}… của đơn vị với kích thước ${held.size} byte, khác ${size}.`);
         return { sha256, size, offset: size, complete: true };
       }
-      const u = await this.db.query<{ size: number; upload_offset: number }>('SELECT size, upload_offset FROM uploads WHERE sha256 = $1', [sha256]);
-      if (u.rows[0]) {
-        if (u.rows[0].size !== size) throw new HubError(409, 'size_mismatch', `Tệp ${sha256.slice(0, 12)}… đang được tải lên với kích thước ${u.rows[0].size} byte, khác ${size}.`);
-        return { sha256, size, offset: u.rows[0].upload_offset, complete: false };
-      }
-      const temp = this.tempPath(sha256);
+      const own = await this.ownSession(device, sha256);
+      if (own && own.size === size) return { sha256, size, offset: own.offset, complete: own.complete };
+      // No session yet, or this device's own one with another size (its own mistake): a fresh
+      // session of this device; no other device's session is read or touched.
+      const temp = this.tempPath(sha256, device.deviceId);
       await fsp.mkdir(this.uploadDir, { recursive: true });
       await fsp.writeFile(temp, Buffer.alloc(0));
       await this.db.query(
-        'INSERT INTO uploads (sha256, size, mime, upload_offset, temp_path, device_id) VALUES ($1, $2, $3, 0, $4, $5) ON CONFLICT (sha256) DO NOTHING',
+        `INSERT INTO uploads (sha256, size, mime, upload_offset, temp_path, device_id) VALUES ($1, $2, $3, 0, $4, $5)
+         ON CONFLICT (sha256, device_id) DO UPDATE SET size = EXCLUDED.size, mime = EXCLUDED.mime, upload_offset = 0, started_at = now(), updated_at = now()`,
         [sha256, size, mime, temp, device.deviceId],
       );
       return { sha256, size, offset: 0, complete: false };
@@ -547,40 +610,37 @@ export class Hub {
   }
 
   async fileState(device: AuthedDevice, sha256: string): Promise<Omit<FileStateResponse, 'hubTime'>> {
-    const own = await this.db.query('SELECT 1 FROM file_units WHERE sha256 = $1 AND unit_code = $2', [sha256, device.unitCode]);
-    if (!own.rows.length) throw new HubError(404, 'file_not_found', 'Hub chưa có tệp này từ đơn vị của máy; tạo lượt tải lên trước (POST /v1/files).');
-    const f = await this.db.query<{ size: number; verified: boolean }>('SELECT size, verified FROM files WHERE sha256 = $1', [sha256]);
-    if (f.rows[0]?.verified) return { sha256, size: f.rows[0].size, offset: f.rows[0].size, complete: true };
-    const u = await this.db.query<{ size: number; upload_offset: number }>('SELECT size, upload_offset FROM uploads WHERE sha256 = $1', [sha256]);
-    if (!u.rows[0]) throw new HubError(404, 'file_not_found', 'Không có lượt tải lên nào cho tệp này; tạo lại (POST /v1/files).');
-    return { sha256, size: u.rows[0].size, offset: u.rows[0].upload_offset, complete: false };
+    const held = await this.heldByUnit(sha256, device.unitCode);
+    if (held) return { sha256, size: held.size, offset: held.size, complete: true };
+    const own = await this.withFileLock(sha256, () => this.ownSession(device, sha256));
+    if (!own) throw this.notFound();
+    return { sha256, size: own.size, offset: own.offset, complete: own.complete };
   }
 
   /**
-   * A file a device may download (GET /v1/files/:sha256/content, PROTOCOL.md §5): verified
-   * (404 before: the attaching PC has not finished sending it) and declared by a device of the
-   * caller's unit (file_units; 403 otherwise: a device reads only its own unit's files).
+   * A file a device may download (GET /v1/files/:sha256/content, PROTOCOL.md §5): verified and
+   * held by the caller's unit. Anything else (not sent yet, another unit's, never seen) is the
+   * same 404: the device tries again at a later sync, and learns nothing about other units.
    */
   async fileForDownload(device: AuthedDevice, sha256: string): Promise<{ size: number; mime: string }> {
-    const r = await this.db.query<{ size: number; mime: string; verified: boolean; own: boolean }>(
-      `SELECT f.size, f.mime, f.verified, EXISTS (SELECT 1 FROM file_units u WHERE u.sha256 = f.sha256 AND u.unit_code = $2) AS own
-       FROM files f WHERE f.sha256 = $1`,
-      [sha256, device.unitCode],
-    );
-    const f = r.rows[0];
-    if (!f?.verified) throw new HubError(404, 'file_not_found', 'Tỉnh chưa nhận đủ tệp trang này (máy đã quét chưa gửi xong); sẽ tải lại ở lần đồng bộ sau.');
-    if (!f.own) throw new HubError(403, 'forbidden_unit', `Tệp này không thuộc hồ sơ nào của đơn vị ${device.unitCode}; máy không được tải về.`);
-    return { size: f.size, mime: f.mime };
+    const held = await this.heldByUnit(sha256, device.unitCode);
+    if (!held) throw new HubError(404, 'file_not_found', 'Tỉnh chưa nhận đủ tệp trang này (máy đã quét chưa gửi xong); sẽ tải lại ở lần đồng bộ sau.');
+    return held;
   }
 
   /**
-   * Appends one chunk at `offset`. The chunk's SHA-256 must match `checksumBase64`; a chunk cut
-   * short or corrupted is discarded whole, so a resume re-sends at most one chunk. At the last
-   * byte the whole file's SHA-256 is verified before it enters the blob store.
+   * Appends one chunk at `offset` to the device's own session. The chunk's SHA-256 must match
+   * `checksumBase64`; a chunk cut short or corrupted is discarded whole, so a resume re-sends at
+   * most one chunk. At the last byte the whole file's SHA-256 is verified before it enters the
+   * blob store.
    */
   async appendChunk(device: AuthedDevice, sha256: string, offset: number, checksumBase64: string, chunk: Buffer): Promise<Omit<FileStateResponse, 'hubTime'>> {
     return this.withFileLock(sha256, async () => {
-      const state = await this.fileState(device, sha256);
+      const held = await this.heldByUnit(sha256, device.unitCode);
+      if (held) return { sha256, size: held.size, offset: held.size, complete: true };
+      const s = await this.ownSession(device, sha256);
+      if (!s) throw this.notFound();
+      const state = { sha256, size: s.size, offset: s.offset, complete: s.complete };
       if (state.complete) return state;
       if (offset !== state.offset) {
         throw new HubError(409, 'offset_mismatch', `Vị trí ghi ${offset} khác vị trí hub đang có (${state.offset}); hỏi lại vị trí (HEAD) rồi gửi tiếp.`, { offset: state.offset }, {
@@ -595,7 +655,7 @@ export class Hub {
           'upload-offset': String(state.offset),
         });
       }
-      const temp = this.tempPath(sha256);
+      const temp = this.tempPath(sha256, device.deviceId);
       const fh = await fsp.open(temp, 'r+');
       try {
         await fh.write(chunk, 0, chunk.length, offset);
@@ -604,8 +664,10 @@ export class Hub {
         await fh.close();
       }
       const newOffset = offset + chunk.length;
+      const setOffset = (n: number) =>
+        this.db.query('UPDATE uploads SET upload_offset = $3, updated_at = now() WHERE sha256 = $1 AND device_id = $2', [sha256, device.deviceId, n]);
       if (newOffset < state.size) {
-        await this.db.query('UPDATE uploads SET upload_offset = $2, updated_at = now() WHERE sha256 = $1', [sha256, newOffset]);
+        await setOffset(newOffset);
         return { sha256, size: state.size, offset: newOffset, complete: false };
       }
       // The last chunk: verify the whole file.
@@ -613,22 +675,32 @@ export class Hub {
       const whole = await hashFile(temp);
       if (whole !== sha256) {
         await fsp.writeFile(temp, Buffer.alloc(0));
-        await this.db.query('UPDATE uploads SET upload_offset = 0, updated_at = now() WHERE sha256 = $1', [sha256]);
+        await setOffset(0);
         throw new HubError(STATUS_CHECKSUM_MISMATCH, 'file_checksum_mismatch', 'Toàn bộ tệp không khớp SHA-256 đã khai; hub đã xoá phần đã nhận, cần tải lại từ đầu.', { offset: 0 }, {
           'upload-offset': '0',
         });
       }
-      const mime = (await this.db.query<{ mime: string }>('SELECT mime FROM uploads WHERE sha256 = $1', [sha256])).rows[0]?.mime ?? 'application/octet-stream';
-      const location = await this.blobs.putFile(sha256, temp);
-      await this.db.transaction(async (tx) => {
-        await tx.query(
-          `INSERT INTO files (sha256, size, mime, verified, path, verified_at) VALUES ($1, $2, $3, true, $4, now())
-           ON CONFLICT (sha256) DO UPDATE SET verified = true, path = EXCLUDED.path, verified_at = now()`,
-          [sha256, state.size, mime, location],
-        );
-        await tx.query('DELETE FROM uploads WHERE sha256 = $1', [sha256]);
-      });
+      // Recorded as verified BEFORE the bytes move: whatever stops the finish from here on, the
+      // next request of this device completes it (ownSession) instead of finding a lost file.
+      await setOffset(state.size);
+      await this.finishUpload(device, sha256, state.size, s.mime);
       return { sha256, size: state.size, offset: state.size, complete: true };
+    });
+  }
+
+  /** Verified bytes → the blob store, then the file, the unit's grant and the session's end in one transaction. */
+  private async finishUpload(device: AuthedDevice, sha256: string, size: number, mime: string): Promise<void> {
+    const temp = this.tempPath(sha256, device.deviceId);
+    const location = (await fsp.stat(temp).then(() => true, () => false)) ? await this.blobs.putFile(sha256, temp) : this.blobs.location(sha256);
+    await this.faults.afterBlobStored?.(sha256);
+    await this.db.transaction(async (tx) => {
+      await tx.query(
+        `INSERT INTO files (sha256, size, mime, verified, path, verified_at) VALUES ($1, $2, $3, true, $4, now())
+         ON CONFLICT (sha256) DO UPDATE SET verified = true, path = EXCLUDED.path, verified_at = COALESCE(files.verified_at, now())`,
+        [sha256, size, mime, location],
+      );
+      await tx.query('INSERT INTO file_units (sha256, unit_code) VALUES ($1, $2) ON CONFLICT DO NOTHING', [sha256, device.unitCode]);
+      await tx.query('DELETE FROM uploads WHERE sha256 = $1 AND device_id = $2', [sha256, device.deviceId]);
     });
   }
 }

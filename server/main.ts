@@ -16,7 +16,7 @@
 import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { configFromEnv, ensureDataDir, openHub } from './app';
+import { configFromEnv, ensureDataDir, faultsFromEnv, openHub } from './app';
 import type { HubConfig } from './app';
 import { startHubServer } from './http';
 import { ADMIN_COMMANDS, INPUT_FILE_OPTIONS, errorLine, isAdminCommand } from './commands';
@@ -127,7 +127,7 @@ async function serve(cfg: HubConfig): Promise<number> {
     }
     process.once('exit', claim.release); // also when start-up fails
   }
-  const opened = await openHub(cfg);
+  const opened = await openHub({ ...cfg, faults: faultsFromEnv() });
   channel?.serve(opened);
   const running = await startHubServer(opened.hub, { host: cfg.host, port: cfg.port, tls: cfg.tls });
   console.error(`[hub] đang phục vụ ${running.url} (giao thức v1, CSDL ${opened.db.kind === 'pg' ? 'PostgreSQL' : `PGlite tại ${cfg.dataDir}`})`);

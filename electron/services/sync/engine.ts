@@ -284,13 +284,21 @@ export class SyncEngine {
       this.db.prepare('UPDATE sync_state SET last_attempt_at = ? WHERE id = 1').run(this.opts.now());
       // Records and files travel side by side: the link never idles during a round trip.
       const [pushR, filesR] = await Promise.allSettled([this.pushAll(client, id, report, progress), this.uploadAll(client, report, progress)]);
-      const firstError = pushR.status === 'rejected' ? pushR.reason : filesR.status === 'rejected' ? filesR.reason : null;
-      if (firstError) throw firstError;
-      this.markSynced();
+      const sendError: unknown = pushR.status === 'rejected' ? pushR.reason : filesR.status === 'rejected' ? filesR.reason : null;
+      if (!sendError) this.markSynced();
+      // A change or page that could not be sent never stops this PC from receiving the
+      // others' changes (issue 13 §8): the pull runs anyway, and the run then reports the
+      // stuck item.
       progress('pull', 'Đang nhận thay đổi từ tỉnh…');
-      await this.pullAll(client, id, report);
-      await this.downloadAll(client, report, progress);
+      let pullError: unknown = null;
+      try {
+        await this.pullAll(client, id, report);
+        await this.downloadAll(client, report, progress);
+      } catch (e) {
+        pullError = e;
+      }
       this.recordSkew(client);
+      if (sendError || pullError) throw sendError ?? pullError;
       const now = this.opts.now();
       this.db.prepare('UPDATE sync_state SET last_success_at = ?, last_error = NULL, last_error_at = NULL WHERE id = 1').run(now);
       report.ok = true;
@@ -415,7 +423,9 @@ export class SyncEngine {
             report.files.failed++;
           } else {
             retry.run(msg, f.sha256);
-            stop = e; // the link or the device's rights: the others would fail the same way
+            // The link or the device's rights: the others would fail the same way. The run's
+            // error names the page that is stuck.
+            stop = e instanceof SyncError ? new SyncError(`Trang ${f.sha256.slice(0, 12)}… chưa gửi được lên tỉnh: ${msg}`, e.status, e.code, e.retryable, e.details) : e;
           }
         } finally {
           await fh.close();
