@@ -45,6 +45,7 @@ import { applyPulledItems, applyStream, type ApplyDeps, type ApplyStats } from '
 import { downloadPending } from './download';
 import { PageStore, type PagesContext } from '../pages/index';
 import type { CloseFacts } from './closing';
+import { checkPulledItems, checkedSha256, keepSetAside } from './pulledCheck';
 
 export interface SyncEngineOptions {
   db: Db;
@@ -373,6 +374,7 @@ export class SyncEngine {
 
   /** Where the page store (pages/pageStore.ts) keeps a blob. */
   private blobPath(sha256: string): string {
+    checkedSha256(sha256);
     return path.join(this.opts.dataDir, 'pages', sha256.slice(0, 2), sha256.slice(2, 4), `${sha256}.png`);
   }
 
@@ -471,9 +473,11 @@ export class SyncEngine {
     await client.pullAll(cursor, (page) => {
       if (this.closed) throw new Error('closed');
       const stats: ApplyStats = { events: 0, dossiersAdded: 0, updates: 0, problems };
+      const { good, bad } = checkPulledItems(page.items, id.unitCode);
+      problems.push(...keepSetAside(this.opts.dataDir, bad, this.opts.now()));
       this.db
         .transaction(() => {
-          applyPulledItems(this.applyDeps(), id, page.items, stats);
+          applyPulledItems(this.applyDeps(), id, good, stats);
           this.db.prepare('UPDATE sync_state SET pull_cursor = ? WHERE id = 1').run(page.cursor);
         })
         .immediate();
