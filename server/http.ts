@@ -147,7 +147,7 @@ export function createHubServer(hub: Hub, opts: HubServerOptions = {}): FastifyI
     requestTimeout: 180_000,
     keepAliveTimeout: 65_000,
     exposeHeadRoutes: false,
-    maxParamLength: 300,
+    routerOptions: { maxParamLength: 300 },
     return503OnClosing: true,
   }) as unknown as FastifyInstance<http.Server | https.Server>;
   app.server.headersTimeout = 30_000;

@@ -134,6 +134,60 @@ export class Hub {
     this.faults = opts.faults ?? {};
   }
 
+  // ---------- identity (issue 13 §3) ----------
+
+  /** The epoch devices see with every pull (set by loadIdentity at start). */
+  epoch = '';
+
+  /**
+   * Reads the hub's epoch, or makes a new one when there is none, when the database was
+   * restored from a logical dump or replaced (the events table's OID differs from the one
+   * recorded), or when `forceNew` (the side record of the data folder saw a higher head than
+   * this database holds: a physical copy of an older database, app.ts).
+   */
+  async loadIdentity(forceNew = false): Promise<{ epoch: string; renewed: boolean }> {
+    const marker = (await this.db.query<{ oid: number }>("SELECT 'events'::regclass::oid::bigint AS oid")).rows[0].oid;
+    const row = (await this.db.query<{ epoch: string; marker: number }>('SELECT epoch, marker FROM hub_identity WHERE id = 1')).rows[0];
+    if (row && Number(row.marker) === Number(marker) && !forceNew) {
+      this.epoch = row.epoch;
+      return { epoch: row.epoch, renewed: false };
+    }
+    const epoch = randomUUID();
+    await this.db.query(
+      `INSERT INTO hub_identity (id, epoch, marker) VALUES (1, $1, $2)
+       ON CONFLICT (id) DO UPDATE SET epoch = EXCLUDED.epoch, marker = EXCLUDED.marker, created_at = now()`,
+      [epoch, marker],
+    );
+    this.epoch = epoch;
+    return { epoch, renewed: row !== undefined };
+  }
+
+  /**
+   * The highest cursor of the items a unit's devices can see (its events and the
+   * publications for it). Read from the tables, not the sequence, whose value a copy of the
+   * database may show ahead of what was handed out (PostgreSQL logs sequences ahead).
+   */
+  async head(unitCode: string): Promise<number> {
+    const r = await this.db.query<{ v: number }>(
+      `SELECT GREATEST((SELECT max(ingest_seq) FROM events WHERE unit_code = $1),
+                       (SELECT max(ingest_seq) FROM publications WHERE unit_code IS NULL OR unit_code = $1), 0) AS v`,
+      [unitCode],
+    );
+    return Number(r.rows[0]?.v ?? 0);
+  }
+
+  /** The ingest sequence's value now (changes whenever anything was stored). */
+  async sequenceValue(): Promise<number> {
+    const r = await this.db.query<{ v: number }>('SELECT last_value AS v FROM hub_cursor');
+    return Number(r.rows[0]?.v ?? 0);
+  }
+
+  /** Counts one more active period of the hub (app.ts settleIdentity); returns the new beat. */
+  async beat(read = false): Promise<number> {
+    const r = await this.db.query<{ beat: number }>(read ? 'SELECT beat FROM hub_identity WHERE id = 1' : 'UPDATE hub_identity SET beat = beat + 1 WHERE id = 1 RETURNING beat');
+    return Number(r.rows[0]?.beat ?? 0);
+  }
+
   // ---------- admin ----------
 
   async createUnit(code: string, name: string): Promise<void> {
@@ -469,7 +523,7 @@ export class Hub {
         items.push({ cursor: row.cursor, kind: row.kind as 'catalogue' | 'holidays', version: row.version ?? '', payload: row.data });
       }
     }
-    return { items, cursor: page.length ? page[page.length - 1].cursor : cursor, more };
+    return { items, cursor: page.length ? page[page.length - 1].cursor : cursor, more, epoch: this.epoch, head: await this.head(device.unitCode) };
   }
 
   // ---------- dossiers ----------

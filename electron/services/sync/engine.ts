@@ -195,6 +195,7 @@ export class SyncEngine {
       .transaction(() => {
         saveIdentity(this.db, enrolment);
         if (before && before.unitCode !== enrolment.unitCode) this.db.prepare('UPDATE sync_state SET pull_cursor = 0 WHERE id = 1').run();
+        this.db.prepare('UPDATE sync_state SET hub_epoch = NULL WHERE id = 1').run(); // a new enrolment: the hub's epoch is learnt anew
         if (r.hubTime) this.db.prepare('UPDATE sync_state SET clock_skew_ms = ?, clock_checked_at = ? WHERE id = 1').run(r.hubTime - this.opts.now(), this.opts.now());
       })
       .immediate();
@@ -293,7 +294,13 @@ export class SyncEngine {
       progress('pull', 'Đang nhận thay đổi từ tỉnh…');
       let pullError: unknown = null;
       try {
-        await this.pullAll(client, id, report);
+        if (await this.pullAll(client, id, report)) {
+          // The hub was restored from an older copy: everything it lacks goes again (the hub
+          // keeps each event once by its id), then what the others re-sent is pulled.
+          progress('push', 'Hub của tỉnh đã được khôi phục từ bản sao lưu: đang gửi lại các thay đổi và trang…');
+          await this.pushAll(client, id, report, progress);
+          await this.uploadAll(client, report, progress);
+        }
         await this.downloadAll(client, report, progress);
       } catch (e) {
         pullError = e;
@@ -467,7 +474,33 @@ export class SyncEngine {
       .run(this.opts.now());
   }
 
-  private async pullAll(client: SyncClient, id: DeviceIdentity, report: SyncRunReport): Promise<void> {
+  /**
+   * Pulls every page. The first page tells the hub's epoch and head (issue 13 §3): a new
+   * epoch, or a stored cursor past the head, means the hub's database was restored or
+   * replaced. The pull then starts again from 0 (what is already here is skipped by event id),
+   * and every change and page this PC had sent is queued again; returns true then.
+   */
+  private async pullAll(client: SyncClient, id: DeviceIdentity, report: SyncRunReport): Promise<boolean> {
+    const start = this.db.prepare('SELECT pull_cursor AS cursor, hub_epoch AS epoch FROM sync_state WHERE id = 1').get() as { cursor: number; epoch: string | null };
+    const first = await client.pull(start.cursor, 1);
+    let restored = false;
+    if (first.epoch !== undefined) {
+      restored = (start.epoch !== null && first.epoch !== start.epoch) || (first.head !== undefined && start.cursor > first.head);
+      this.db
+        .transaction(() => {
+          this.db.prepare('UPDATE sync_state SET hub_epoch = ? WHERE id = 1').run(first.epoch);
+          if (!restored) return;
+          this.db.prepare('UPDATE sync_state SET pull_cursor = 0 WHERE id = 1').run();
+          this.db.prepare(`UPDATE outbox SET state = 'queued', acked_at = NULL WHERE state = 'acked'`).run();
+          this.db.prepare(`UPDATE sync_files SET state = 'queued' WHERE state = 'verified'`).run();
+        })
+        .immediate();
+    }
+    await this.pullPages(client, id, report);
+    return restored;
+  }
+
+  private async pullPages(client: SyncClient, id: DeviceIdentity, report: SyncRunReport): Promise<void> {
     const cursor = this.db.prepare('SELECT pull_cursor FROM sync_state WHERE id = 1').pluck().get() as number;
     const problems: string[] = [];
     await client.pullAll(cursor, (page) => {
