@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { dispatch } from './ipc/dispatch';
 import { defaultDataDir } from './paths';
 import { RENDERER_CSP } from './transport/loopback';
+import { allowPermissionCheck, allowPermissionRequest, devToolsAllowed, externalLinkAllowed } from './shell/policy';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const IPC_CALL = 'motcua:call';
@@ -71,6 +72,7 @@ async function createWindow() {
       webviewTag: false,
       spellcheck: false,
       plugins: true, // Chromium's built-in PDF viewer shows the printed forms.
+      devTools: devToolsAllowed(app.isPackaged),
     },
   });
   win.removeMenu();
@@ -100,8 +102,9 @@ async function createWindow() {
     if (url.split('#')[0] !== rendererUrl) e.preventDefault();
   });
   win.webContents.setWindowOpenHandler(({ url }) => {
-    // No remote content inside the app; a link to the outside opens in the system browser.
-    if (url.startsWith('https://')) void shell.openExternal(url);
+    // No remote content inside the app; a link to the province hub opens in the system browser.
+    const hubUrl = services.sync.identity()?.hubUrl;
+    if (externalLinkAllowed(url, hubUrl ? [hubUrl] : [])) void shell.openExternal(url);
     return { action: 'deny' };
   });
   await win.loadFile(rendererIndex);
@@ -122,9 +125,12 @@ app.whenReady().then(async () => {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [RENDERER_CSP] } });
   });
-  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => {
-    callback(permission === 'media'); // the document camera (digitisation); nothing else
+  // The document camera (video only, from our own page); nothing else (shell/policy.ts).
+  const isAppUrl = (u: string) => u.split('#')[0] === rendererUrl;
+  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback, details) => {
+    callback(allowPermissionRequest(permission, details as Parameters<typeof allowPermissionRequest>[1], isAppUrl));
   });
+  session.defaultSession.setPermissionCheckHandler((_wc, permission, _origin, details) => allowPermissionCheck(permission, details, isAppUrl));
   await createWindow();
   if (app.isPackaged) {
     // Updates come from the province's server when there is a connection; offline, nothing happens.
