@@ -206,7 +206,7 @@ export function createHubServer(hub: Hub, opts: HubServerOptions = {}): FastifyI
   route('/enroll', async (req, reply) => {
     allow(req, 'POST');
     const body = parse(enrollRequestSchema, await readJson(req.raw, LIMITS.maxSmallBodyBytes));
-    const r = await hub.enroll(body.enrolmentCode, body.deviceName, body.deviceToken);
+    const r = await hub.enroll(body.enrolmentCode, body.deviceName, body.deviceToken, req.ip);
     return send(reply, 201, { ...r });
   });
 

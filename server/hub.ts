@@ -107,7 +107,22 @@ export interface HubOptions {
   now?: () => number;
   /** Test seams (issue 13 §8): called at the named points, e.g. to kill the hub there. */
   faults?: HubFaults;
+  /** Enrolment rate limits (issue 13 §4); defaults ENROL_LIMITS. */
+  enrolLimits?: Partial<EnrolLimits>;
 }
+
+export interface EnrolLimits {
+  /** Failed attempts (unknown, used or expired code) from one address per window. */
+  perAddress: number;
+  /** Attempts with a code of one unit (successful or not) per window. */
+  perUnit: number;
+  windowMs: number;
+}
+
+export const ENROL_LIMITS: EnrolLimits = { perAddress: 10, perUnit: 12, windowMs: 15 * 60_000 };
+
+/** Enrolment codes expire after this many hours unless enroll:create says otherwise. */
+export const DEFAULT_ENROL_TTL_HOURS = 24;
 
 export interface HubFaults {
   /** After a finished upload's bytes are in the blob store, before the database records them. */
@@ -124,6 +139,7 @@ export class Hub {
   readonly uploadDir: string;
   readonly now: () => number;
   readonly faults: HubFaults;
+  readonly enrolLimits: EnrolLimits;
   private readonly fileLocks = new Map<string, Promise<unknown>>();
 
   constructor(opts: HubOptions) {
@@ -132,6 +148,7 @@ export class Hub {
     this.uploadDir = opts.uploadDir;
     this.now = opts.now ?? Date.now;
     this.faults = opts.faults ?? {};
+    this.enrolLimits = { ...ENROL_LIMITS, ...opts.enrolLimits };
   }
 
   // ---------- identity (issue 13 §3) ----------
@@ -195,7 +212,7 @@ export class Hub {
   }
 
   /** A one-time enrolment code for a unit; only its hash is stored. */
-  async createEnrolmentCode(unitCode: string, ttlHours = 72): Promise<{ code: string; expiresAt: Date }> {
+  async createEnrolmentCode(unitCode: string, ttlHours = DEFAULT_ENROL_TTL_HOURS): Promise<{ code: string; expiresAt: Date }> {
     const unit = await this.db.query('SELECT code FROM units WHERE code = $1', [unitCode]);
     if (!unit.rows.length) throw new HubError(404, 'unit_not_found', `Không có đơn vị ${unitCode}. Tạo đơn vị trước (unit:create).`);
     const code = makeEnrolmentCode();
@@ -261,7 +278,52 @@ export class Hub {
     return { deviceId: d.device_id, unitCode: d.unit_code, unitName: d.unit_name, slot: d.slot, name: d.name };
   }
 
-  async enroll(enrolmentCode: string, deviceName: string, deviceToken?: string): Promise<Omit<EnrollResponse, 'hubTime'>> {
+  /**
+   * Enrols a device (below), rate-limited and logged (issue 13 §4): an address with too many
+   * failed attempts, or a unit with too many attempts, in the window gets 429 with the time to
+   * wait; every attempt, refused or not, is a row of enrolment_log.
+   */
+  async enroll(enrolmentCode: string, deviceName: string, deviceToken?: string, address = 'unknown'): Promise<Omit<EnrollResponse, 'hubTime'>> {
+    const { perAddress, windowMs } = this.enrolLimits;
+    const since = new Date(this.now() - windowMs);
+    const failed = await this.db.query<{ n: number; first: Date | null }>(
+      "SELECT count(*)::int AS n, min(at) AS first FROM enrolment_log WHERE address = $1 AND at > $2 AND outcome NOT IN ('enrolled', 'repeated')",
+      [address, since],
+    );
+    const log = (unitCode: string | null, deviceId: string | null, outcome: string) =>
+      this.db.query('INSERT INTO enrolment_log (address, unit_code, device_id, device_name, outcome) VALUES ($1, $2, $3, $4, $5)', [address, unitCode, deviceId, deviceName, outcome]);
+    if (failed.rows[0].n >= perAddress) {
+      await log(null, null, 'rate_limited_address');
+      throw this.tooMany(failed.rows[0].first, `Máy này đã nhập sai mã đăng ký quá ${perAddress} lần`);
+    }
+    try {
+      const r = await this.enrollOnce(enrolmentCode, deviceName, deviceToken);
+      await log(r.unitCode, r.deviceId, r.repeated ? 'repeated' : 'enrolled');
+      return r.response;
+    } catch (e) {
+      if (e instanceof HubError) await log((e.details as { unitCode?: string } | undefined)?.unitCode ?? null, null, e.code);
+      if (e instanceof HubError && e.details && typeof e.details === 'object') throw new HubError(e.status, e.code, e.message, undefined, e.headers);
+      throw e;
+    }
+  }
+
+  private tooMany(first: Date | null, why: string): HubError {
+    const retryMs = Math.max(1000, (first ? first.getTime() : this.now()) + this.enrolLimits.windowMs - this.now());
+    const seconds = Math.ceil(retryMs / 1000);
+    return new HubError(429, 'too_many_enrolments', `${why}; thử lại sau ${Math.ceil(seconds / 60)} phút.`, { retryAfterSeconds: seconds }, { 'retry-after': String(seconds) });
+  }
+
+  /** The log of enrolment attempts, newest first (enrolments:list). */
+  async listEnrolments(unitCode?: string, limit = 200) {
+    const r = await this.db.query<{ at: Date; address: string; unit_code: string | null; device_id: string | null; device_name: string | null; outcome: string }>(
+      `SELECT at, address, unit_code, device_id, device_name, outcome FROM enrolment_log
+       WHERE ($1::text IS NULL OR unit_code = $1) ORDER BY id DESC LIMIT $2`,
+      [unitCode ?? null, limit],
+    );
+    return r.rows;
+  }
+
+  private async enrollOnce(enrolmentCode: string, deviceName: string, deviceToken?: string): Promise<{ response: Omit<EnrollResponse, 'hubTime'>; unitCode: string; deviceId: string; repeated: boolean }> {
     const hash = sha256Hex(normaliseEnrolmentCode(enrolmentCode));
     const token = deviceToken ?? 'dt_' + randomBytes(32).toString('base64url');
     const deviceId = randomUUID();
@@ -274,7 +336,7 @@ export class Hub {
         [hash, deviceId],
       );
       if (!used.rows.length) {
-        const why = await tx.query<{ used_at: Date | null; expires_at: Date }>('SELECT used_at, expires_at FROM enrolment_codes WHERE code_hash = $1', [hash]);
+        const why = await tx.query<{ used_at: Date | null; expires_at: Date; unit_code: string }>('SELECT used_at, expires_at, unit_code FROM enrolment_codes WHERE code_hash = $1', [hash]);
         const row = why.rows[0];
         if (!row) throw new HubError(403, 'enrolment_code_invalid', 'Mã đăng ký máy không đúng. Kiểm tra lại (16 ký tự, dạng XXXX-XXXX-XXXX-XXXX).');
         if (row.used_at && deviceToken) {
@@ -286,12 +348,22 @@ export class Hub {
             [hash, sha256Hex(deviceToken)],
           );
           const a = again.rows[0];
-          if (a) return { deviceId: a.device_id, deviceToken, unitCode: a.unit_code, unitName: a.unit_name, slot: a.slot };
+          if (a) return { response: { deviceId: a.device_id, deviceToken, unitCode: a.unit_code, unitName: a.unit_name, slot: a.slot }, unitCode: a.unit_code, deviceId: a.device_id, repeated: true };
         }
-        if (row.used_at) throw new HubError(409, 'enrolment_code_used', 'Mã đăng ký máy này đã được dùng. Mỗi mã chỉ dùng một lần; xin mã mới từ quản trị tỉnh.');
-        throw new HubError(410, 'enrolment_code_expired', 'Mã đăng ký máy đã hết hạn; xin mã mới từ quản trị tỉnh.');
+        if (row.used_at) throw new HubError(409, 'enrolment_code_used', 'Mã đăng ký máy này đã được dùng. Mỗi mã chỉ dùng một lần; xin mã mới từ quản trị tỉnh.', { unitCode: row.unit_code });
+        throw new HubError(410, 'enrolment_code_expired', 'Mã đăng ký máy đã hết hạn; xin mã mới từ quản trị tỉnh.', { unitCode: row.unit_code });
       }
       const unitCode = used.rows[0].unit_code;
+      // Per unit: a code read out to the wrong person, tried in a loop, stops here (the
+      // transaction rolls back, the code stays unused).
+      const recent = await tx.query<{ n: number; first: Date | null }>('SELECT count(*)::int AS n, min(at) AS first FROM enrolment_log WHERE unit_code = $1 AND at > $2', [
+        unitCode,
+        new Date(this.now() - this.enrolLimits.windowMs),
+      ]);
+      if (recent.rows[0].n >= this.enrolLimits.perUnit) {
+        const e = this.tooMany(recent.rows[0].first, `Đơn vị ${unitCode} đã có quá ${this.enrolLimits.perUnit} lượt đăng ký máy gần đây`);
+        throw new HubError(e.status, 'too_many_enrolments_unit', e.message, { unitCode }, e.headers);
+      }
       const unit = await tx.query<{ name: string }>('SELECT name FROM units WHERE code = $1 FOR UPDATE', [unitCode]);
       // A revoked device may still issue codes offline until the end of the day it learnt of
       // it, so its slot is free again only from the next Vietnam day.
@@ -313,7 +385,7 @@ export class Hub {
         sha256Hex(token),
         slot,
       ]);
-      return { deviceId, deviceToken: token, unitCode, unitName: unit.rows[0].name, slot };
+      return { response: { deviceId, deviceToken: token, unitCode, unitName: unit.rows[0].name, slot }, unitCode, deviceId, repeated: false };
     });
   }
 
