@@ -35,6 +35,9 @@ function trustedSender(sender: WebContents, frameUrl: string | undefined): boole
   return sender.getType() === 'window' && frameUrl === rendererUrl;
 }
 
+/** The enrolled hub's address (set once the services are open): links and the update feed. */
+let hubUrlForUpdates: () => string | undefined = () => undefined;
+
 async function createWindow() {
   const { openAppServices } = await import('./services/app');
   let services: ReturnType<typeof openAppServices>;
@@ -46,6 +49,7 @@ async function createWindow() {
     return;
   }
   app.on('will-quit', () => services.close());
+  hubUrlForUpdates = () => services.sync.identity()?.hubUrl;
 
   ipcMain.handle(IPC_CALL, (event, channel: unknown, input: unknown) => {
     if (!event.senderFrame || !trustedSender(event.sender, event.senderFrame.url.split('#')[0])) {
@@ -134,8 +138,16 @@ app.whenReady().then(async () => {
   await createWindow();
   if (app.isPackaged) {
     // Updates come from the province's server when there is a connection; offline, nothing happens.
+    // The enrolled province hub serves the feed (shell/updates.ts); a downloaded update is
+    // installed only when the app closes (autoInstallOnAppQuit), never mid-intake.
     import('electron-updater')
-      .then(({ autoUpdater }) => autoUpdater.checkForUpdatesAndNotify())
+      .then(async ({ autoUpdater }) => {
+        const { updateFeedUrl } = await import('./shell/updates');
+        const feed = updateFeedUrl(hubUrlForUpdates(), process.platform);
+        if (feed) autoUpdater.setFeedURL({ provider: 'generic', url: feed });
+        autoUpdater.autoInstallOnAppQuit = true;
+        return autoUpdater.checkForUpdatesAndNotify();
+      })
       .catch((e) => console.warn('[update] không kiểm tra được bản cập nhật:', e?.message ?? e));
   }
 });

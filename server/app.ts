@@ -75,7 +75,7 @@ export async function openHub(
     await db.close();
     throw e;
   }
-  const hub = new Hub({ db, blobs: new FsBlobStore(path.join(cfg.dataDir, 'blobs')), uploadDir: path.join(cfg.dataDir, 'uploads'), faults: cfg.faults });
+  const hub = new Hub({ db, blobs: new FsBlobStore(path.join(cfg.dataDir, 'blobs')), uploadDir: path.join(cfg.dataDir, 'uploads'), updatesDir: path.join(cfg.dataDir, 'updates'), faults: cfg.faults });
   let recordHead: () => Promise<void>;
   try {
     recordHead = await settleIdentity(hub, cfg.dataDir);

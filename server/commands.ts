@@ -5,6 +5,8 @@
 import type { OpenHub } from './app';
 import { exportNational } from './national';
 import { DEFAULT_ENROL_TTL_HOURS } from './hub';
+import { publishUpdate } from './updates';
+import path from 'node:path';
 import { unitCodeSchema } from '../shared/sync/protocol';
 
 export type Opts = Record<string, string>;
@@ -79,6 +81,14 @@ export const ADMIN_COMMANDS: Record<string, Command> = {
     const rows = await hub.listEnrolments(opts.unit ? unitCode(opts.unit) : undefined);
     for (const r of rows) io.out([r.at.toISOString(), r.address, r.unit_code ?? '—', r.outcome, r.device_id ?? '—', r.device_name ?? ''].join('\t'));
     if (!rows.length) io.err('Chưa có lượt đăng ký nào.');
+    return 0;
+  },
+  async 'updates:publish'({ hub }, opts, io) {
+    const platform = need(opts, 'platform');
+    if (platform !== 'win' && platform !== 'linux') throw new Error('--platform phải là win hoặc linux.');
+    if (!hub.updatesDir) throw new Error('Hub này không phục vụ bản cập nhật.');
+    const r = await publishUpdate(hub.updatesDir, platform, path.resolve(need(opts, 'dir')));
+    io.out(`Đã phát hành bản cập nhật ${r.version} (${platform}): ${r.files.join(', ')}.`);
     return 0;
   },
   async 'devices:revoke'({ hub }, opts, io) {

@@ -6,7 +6,8 @@
 // through the zod schemas of shared/sync/protocol.ts.
 import type http from 'node:http';
 import type https from 'node:https';
-import { readFileSync } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { gunzipSync } from 'node:zlib';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -28,6 +29,7 @@ import {
   sha256Schema,
 } from '../shared/sync/protocol';
 import { Hub, HubError } from './hub';
+import { updateFilePath, updateMime } from './updates';
 
 export interface HubServerOptions {
   host?: string;
@@ -203,6 +205,21 @@ export function createHubServer(hub: Hub, opts: HubServerOptions = {}): FastifyI
     });
   }
 
+  // The app's update feed (server/updates.ts): public, like any download page; the app checks
+  // each installer's sha512 and, on Windows, its publisher's signature.
+  app.route({
+    method: [...ALL_METHODS],
+    url: '/updates/:platform/:file',
+    handler: async (req, reply) => {
+      allow(req, 'GET', 'HEAD');
+      const { platform, file } = req.params as { platform: string; file: string };
+      const p = hub.updatesDir ? updateFilePath(hub.updatesDir, platform, file) : null;
+      const st = p ? await stat(p).catch(() => null) : null;
+      if (!p || !st?.isFile()) throw new HubError(404, 'update_not_found', 'Hub của tỉnh chưa có bản cập nhật này.');
+      return sendStream(req, reply, (range) => createReadStream(p, range), { size: st.size, mime: updateMime(file) }, {});
+    },
+  });
+
   route('/enroll', async (req, reply) => {
     allow(req, 'POST');
     const body = parse(enrollRequestSchema, await readJson(req.raw, LIMITS.maxSmallBodyBytes));
@@ -312,7 +329,21 @@ export function parseRange(header: string | undefined, size: number): { start: n
  * range asked (206 + Content-Range), so a cut download resumes where it stopped. The SHA-256
  * the client asked by is repeated as ETag and Repr-Digest (RFC 9530) for it to check.
  */
-async function sendFile(hub: Hub, req: FastifyRequest, reply: FastifyReply, sha256: string, file: { size: number; mime: string }): Promise<void> {
+function sendFile(hub: Hub, req: FastifyRequest, reply: FastifyReply, sha256: string, file: { size: number; mime: string }): Promise<void> {
+  return sendStream(req, reply, (range) => hub.blobs.stream(sha256, range), file, {
+    etag: `"${sha256}"`,
+    'repr-digest': `sha-256=:${Buffer.from(sha256, 'hex').toString('base64')}:`,
+  });
+}
+
+/** A file whole (200) or by the range asked (206 + Content-Range), streamed to the socket. */
+async function sendStream(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  open: (range: { start: number; end: number }) => NodeJS.ReadableStream,
+  file: { size: number; mime: string },
+  extra: Record<string, string>,
+): Promise<void> {
   const range = parseRange(req.headers.range, file.size);
   if (range === 'unsatisfiable') {
     throw new HubError(416, 'range_not_satisfiable', `Vị trí tải tiếp vượt quá kích thước tệp (${file.size} byte); hãy tải lại từ đầu.`, { size: file.size }, {
@@ -325,11 +356,10 @@ async function sendFile(hub: Hub, req: FastifyRequest, reply: FastifyReply, sha2
     'content-type': file.mime,
     'content-length': String(end - start + 1),
     'accept-ranges': 'bytes',
-    etag: `"${sha256}"`,
-    'repr-digest': `sha-256=:${Buffer.from(sha256, 'hex').toString('base64')}:`,
+    ...extra,
     ...(range ? { 'content-range': `bytes ${start}-${end}/${file.size}` } : {}),
   };
-  // The bytes go straight from the blob store to the socket (no buffering by the framework).
+  // The bytes go straight from the store to the socket (no buffering by the framework).
   reply.hijack();
   const res: ServerResponse = reply.raw;
   res.writeHead(range ? 206 : 200, h);
@@ -338,7 +368,7 @@ async function sendFile(hub: Hub, req: FastifyRequest, reply: FastifyReply, sha2
     return;
   }
   try {
-    await pipeline(hub.blobs.stream(sha256, { start, end }), res);
+    await pipeline(open({ start, end }), res);
   } catch {
     // A client that went away mid-file: the headers are out, closing is all there is to do.
     res.destroy();

@@ -107,6 +107,8 @@ export interface HubOptions {
   now?: () => number;
   /** Test seams (issue 13 §8): called at the named points, e.g. to kill the hub there. */
   faults?: HubFaults;
+  /** Where the app's update feed lives (server/updates.ts); none = no feed. */
+  updatesDir?: string;
   /** Enrolment rate limits (issue 13 §4); defaults ENROL_LIMITS. */
   enrolLimits?: Partial<EnrolLimits>;
 }
@@ -140,6 +142,7 @@ export class Hub {
   readonly now: () => number;
   readonly faults: HubFaults;
   readonly enrolLimits: EnrolLimits;
+  readonly updatesDir: string | null;
   private readonly fileLocks = new Map<string, Promise<unknown>>();
 
   constructor(opts: HubOptions) {
@@ -149,6 +152,7 @@ export class Hub {
     this.now = opts.now ?? Date.now;
     this.faults = opts.faults ?? {};
     this.enrolLimits = { ...ENROL_LIMITS, ...opts.enrolLimits };
+    this.updatesDir = opts.updatesDir ?? null;
   }
 
   // ---------- identity (issue 13 §3) ----------

@@ -60,3 +60,15 @@ describe('devtools', () => {
     expect(devToolsAllowed(false)).toBe(true);
   });
 });
+
+import { updateFeedUrl } from '../../electron/shell/updates';
+
+describe('update feed address', () => {
+  it('is the enrolled hub’s /updates/<platform>/ over https, nothing otherwise', () => {
+    expect(updateFeedUrl('https://hub.tinh.gov.vn:8443', 'win32')).toBe('https://hub.tinh.gov.vn:8443/updates/win/');
+    expect(updateFeedUrl('https://hub.tinh.gov.vn/some/path', 'linux')).toBe('https://hub.tinh.gov.vn/updates/linux/');
+    expect(updateFeedUrl('http://127.0.0.1:8080', 'win32')).toBeNull();
+    expect(updateFeedUrl(null, 'win32')).toBeNull();
+    expect(updateFeedUrl('https://hub.tinh.gov.vn', 'darwin')).toBeNull();
+  });
+});
