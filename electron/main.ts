@@ -10,6 +10,7 @@ import { defaultDataDir } from './paths';
 import { RENDERER_CSP } from './transport/loopback';
 import { PUSH_CHANNEL } from '../shared/ipc/push';
 import { APP_INDEX_URL, handleAppProtocol, registerAppScheme } from './appProtocol';
+import { allowPermissionCheck, allowPermissionRequest, devToolsAllowed, externalLinkAllowed } from './shell/policy';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const IPC_CALL = 'motcua:call';
@@ -37,6 +38,9 @@ function trustedSender(sender: WebContents, frameUrl: string | undefined): boole
   return sender.getType() === 'window' && frameUrl === rendererUrl;
 }
 
+/** The enrolled hub's address (set once the services are open): links and the update feed. */
+let hubUrlForUpdates: () => string | undefined = () => undefined;
+
 async function createWindow() {
   const { openAppServices } = await import('./services/app');
   let services: ReturnType<typeof openAppServices>;
@@ -48,6 +52,7 @@ async function createWindow() {
     return;
   }
   app.on('will-quit', () => services.close());
+  hubUrlForUpdates = () => services.sync.identity()?.hubUrl;
 
   ipcMain.handle(IPC_CALL, (event, channel: unknown, input: unknown) => {
     if (!event.senderFrame || !trustedSender(event.sender, event.senderFrame.url.split('#')[0])) {
@@ -74,6 +79,7 @@ async function createWindow() {
       webviewTag: false,
       spellcheck: false,
       plugins: true, // Chromium's built-in PDF viewer shows the printed forms.
+      devTools: devToolsAllowed(app.isPackaged),
     },
   });
   win.removeMenu();
@@ -104,8 +110,9 @@ async function createWindow() {
     if (url.split('#')[0] !== rendererUrl) e.preventDefault();
   });
   win.webContents.setWindowOpenHandler(({ url }) => {
-    // No remote content inside the app; a link to the outside opens in the system browser.
-    if (url.startsWith('https://')) void shell.openExternal(url);
+    // No remote content inside the app; a link to the province hub opens in the system browser.
+    const hubUrl = services.sync.identity()?.hubUrl;
+    if (externalLinkAllowed(url, hubUrl ? [hubUrl] : [])) void shell.openExternal(url);
     return { action: 'deny' };
   });
   await win.loadURL(rendererUrl);
@@ -126,15 +133,26 @@ app.whenReady().then(async () => {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [RENDERER_CSP] } });
   });
-  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => {
-    callback(permission === 'media'); // the document camera (digitisation); nothing else
+  // The document camera (video only, from our own page); nothing else (shell/policy.ts).
+  const isAppUrl = (u: string) => u.split('#')[0] === rendererUrl;
+  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback, details) => {
+    callback(allowPermissionRequest(permission, details as Parameters<typeof allowPermissionRequest>[1], isAppUrl));
   });
   handleAppProtocol(protocol, rendererDir, RENDERER_CSP);
+  session.defaultSession.setPermissionCheckHandler((_wc, permission, _origin, details) => allowPermissionCheck(permission, details, isAppUrl));
   await createWindow();
   if (app.isPackaged) {
     // Updates come from the province's server when there is a connection; offline, nothing happens.
+    // The enrolled province hub serves the feed (shell/updates.ts); a downloaded update is
+    // installed only when the app closes (autoInstallOnAppQuit), never mid-intake.
     import('electron-updater')
-      .then(({ autoUpdater }) => autoUpdater.checkForUpdatesAndNotify())
+      .then(async ({ autoUpdater }) => {
+        const { updateFeedUrl } = await import('./shell/updates');
+        const feed = updateFeedUrl(hubUrlForUpdates(), process.platform);
+        if (feed) autoUpdater.setFeedURL({ provider: 'generic', url: feed });
+        autoUpdater.autoInstallOnAppQuit = true;
+        return autoUpdater.checkForUpdatesAndNotify();
+      })
       .catch((e) => console.warn('[update] không kiểm tra được bản cập nhật:', e?.message ?? e));
   }
 });

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { linkSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
+import Fastify from 'fastify';
 import type { OpenHub } from './app';
 import { runCaptured } from './commands';
 
@@ -67,40 +68,29 @@ export async function openAdminChannel(): Promise<AdminChannel> {
   let setHub!: (h: Pick<OpenHub, 'hub' | 'db'>) => void;
   const hubReady = new Promise<Pick<OpenHub, 'hub' | 'db'>>((r) => (setHub = r));
   let role: LockInfo['role'] = 'admin';
-  const reply = (res: http.ServerResponse, status: number, body: unknown) => {
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
-  };
-  const server = http.createServer((req, res) => {
-    void (async () => {
-      if (!timingSafeEqual(digest(req.headers.authorization ?? ''), want)) {
-        req.resume();
-        return reply(res, 401, { error: 'Mã bí mật của kênh quản trị không đúng.' });
-      }
-      if (req.method === 'GET' && req.url === '/ping') return reply(res, 200, { pid: process.pid, role });
-      if (req.method !== 'POST' || req.url !== '/run') return reply(res, 404, { error: 'Không có lệnh này trên kênh quản trị.' });
-      if (role !== 'serve') return reply(res, 503, { error: 'Tiến trình này đang chạy một lệnh quản trị, không nhận lệnh khác.' });
-      const parts: Buffer[] = [];
-      let n = 0;
-      for await (const d of req as AsyncIterable<Buffer>) {
-        if ((n += d.length) > MAX_REQUEST) return reply(res, 413, { error: 'Yêu cầu quá lớn.' });
-        parts.push(d);
-      }
-      let body;
-      try {
-        body = runRequestSchema.safeParse(JSON.parse(Buffer.concat(parts).toString('utf8')));
-      } catch {
-        body = null;
-      }
-      if (!body?.success) return reply(res, 400, { error: 'Yêu cầu không hợp lệ.' });
-      reply(res, 200, await runCaptured(await hubReady, body.data.command, body.data.opts, body.data.inputs));
-    })().catch((e: unknown) => {
-      if (!res.headersSent) reply(res, 500, { error: e instanceof Error ? e.message : String(e) });
-    });
+  // Fastify, like the device-facing server (http.ts). The secret is checked before anything
+  // else (an unknown address without it is 401, not 404); the body is capped by bodyLimit.
+  const app = Fastify({ logger: false, bodyLimit: MAX_REQUEST, requestTimeout: 0 });
+  app.addHook('onRequest', async (req, reply) => {
+    if (!timingSafeEqual(digest(req.headers.authorization ?? ''), want)) {
+      return reply.code(401).send({ error: 'Mã bí mật của kênh quản trị không đúng.' });
+    }
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, HOST, () => resolve());
+  app.get('/ping', async () => ({ pid: process.pid, role }));
+  app.post('/run', async (req, reply) => {
+    if (role !== 'serve') return reply.code(503).send({ error: 'Tiến trình này đang chạy một lệnh quản trị, không nhận lệnh khác.' });
+    const body = runRequestSchema.safeParse(req.body);
+    if (!body.success) return reply.code(400).send({ error: 'Yêu cầu không hợp lệ.' });
+    return runCaptured(await hubReady, body.data.command, body.data.opts, body.data.inputs);
   });
+  app.setNotFoundHandler(async (_req, reply) => reply.code(404).send({ error: 'Không có lệnh này trên kênh quản trị.' }));
+  app.setErrorHandler(async (e: { statusCode?: number; message?: string }, _req, reply) => {
+    if (e.statusCode === 413) return reply.code(413).send({ error: 'Yêu cầu quá lớn.' });
+    if (e.statusCode && e.statusCode < 500) return reply.code(400).send({ error: 'Yêu cầu không hợp lệ.' });
+    return reply.code(500).send({ error: e instanceof Error ? e.message : String(e) });
+  });
+  await app.listen({ host: HOST, port: 0 });
+  const server = app.server;
   const port = (server.address() as AddressInfo).port;
   return {
     lock: (r) => {
@@ -108,7 +98,7 @@ export async function openAdminChannel(): Promise<AdminChannel> {
       return { pid: process.pid, role: r, host: HOST, port, secret, since: new Date().toISOString() };
     },
     serve: setHub,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () => app.close(),
   };
 }
 

@@ -1,10 +1,11 @@
 // Wiring: configuration from the environment → database, blob store, hub.
-import { mkdirSync, existsSync, writeFileSync } from 'node:fs';
+import { mkdirSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { openDb, migrate } from './db';
 import type { Db } from './db';
 import { FsBlobStore } from './blobStore';
 import { Hub } from './hub';
+import type { HubFaults } from './hub';
 
 export interface HubConfig {
   databaseUrl: string | undefined;
@@ -43,7 +44,25 @@ export function ensureDataDir(dataDir: string): void {
 }
 
 /** Opens the database (PostgreSQL or the embedded PGlite), migrates it and builds the hub. */
-export async function openHub(cfg: Pick<HubConfig, 'databaseUrl' | 'dataDir'> & { pgliteInMemory?: boolean; poolSize?: number }): Promise<OpenHub> {
+/**
+ * The hub's test seam (issue 13 §8), from HUB_TEST_FAULT; unset in production.
+ * `kill-after-blob-stored`: the process dies (SIGKILL) once a finished upload's bytes are in the
+ * blob store and before the database records them, the worst moment for a crash.
+ */
+export function faultsFromEnv(env: NodeJS.ProcessEnv = process.env): HubFaults {
+  if (env.HUB_TEST_FAULT === 'kill-after-blob-stored') {
+    return {
+      afterBlobStored() {
+        process.kill(process.pid, 'SIGKILL');
+      },
+    };
+  }
+  return {};
+}
+
+export async function openHub(
+  cfg: Pick<HubConfig, 'databaseUrl' | 'dataDir'> & { pgliteInMemory?: boolean; poolSize?: number; faults?: HubFaults },
+): Promise<OpenHub> {
   ensureDataDir(cfg.dataDir);
   const db = await openDb({
     databaseUrl: cfg.databaseUrl,
@@ -56,6 +75,66 @@ export async function openHub(cfg: Pick<HubConfig, 'databaseUrl' | 'dataDir'> & 
     await db.close();
     throw e;
   }
-  const hub = new Hub({ db, blobs: new FsBlobStore(path.join(cfg.dataDir, 'blobs')), uploadDir: path.join(cfg.dataDir, 'uploads') });
-  return { hub, db, close: () => db.close() };
+  const hub = new Hub({ db, blobs: new FsBlobStore(path.join(cfg.dataDir, 'blobs')), uploadDir: path.join(cfg.dataDir, 'uploads'), updatesDir: path.join(cfg.dataDir, 'updates'), faults: cfg.faults });
+  let recordHead: () => Promise<void>;
+  try {
+    recordHead = await settleIdentity(hub, cfg.dataDir);
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
+  // The side record follows the head, so that a physical copy of an older database put back
+  // later is recognised (settleIdentity); at most 10 s behind, and exact after a clean stop.
+  const timer = setInterval(() => void recordHead().catch(() => undefined), 10_000);
+  timer.unref();
+  return {
+    hub,
+    db,
+    close: async () => {
+      clearInterval(timer);
+      await recordHead().catch(() => undefined);
+      await db.close();
+    },
+  };
+}
+
+export const IDENTITY_FILE = 'hub-identity.json';
+
+/**
+ * The hub's epoch (issue 13 §3, PROTOCOL.md §6). The database keeps it, and renews it itself
+ * when it was restored from a logical dump or replaced (Hub.loadIdentity). A physical copy
+ * of an older database (a PGlite folder put back, a file-system snapshot) keeps the epoch, so
+ * the database also counts the hub's active periods (a beat, one more each 10 s in which
+ * anything was stored) and the data folder keeps the last beat beside the epoch
+ * (HUB_DATA_DIR/hub-identity.json, outside db/): a database whose beat is below it is older
+ * than what devices may have seen, and gets a new epoch. Returns the recorder of the beat.
+ */
+async function settleIdentity(hub: Hub, dataDir: string): Promise<() => Promise<void>> {
+  const file = path.join(dataDir, IDENTITY_FILE);
+  let side: { epoch?: unknown; beat?: unknown } | null = null;
+  try {
+    side = JSON.parse(readFileSync(file, 'utf8')) as { epoch?: unknown; beat?: unknown };
+  } catch {
+    side = null;
+  }
+  const { epoch, renewed } = await hub.loadIdentity();
+  const beat = await hub.beat(true);
+  if (!renewed && side?.epoch === epoch && typeof side.beat === 'number' && side.beat > beat) {
+    await hub.loadIdentity(true);
+    console.error(`[hub] cơ sở dữ liệu cũ hơn lần chạy trước (nhịp ${beat} < ${side.beat}): đã khôi phục từ bản sao lưu? Hub nhận danh tính mới; các máy sẽ nhận lại từ đầu và gửi lại những gì hub thiếu.`);
+  } else if (renewed) {
+    console.error('[hub] cơ sở dữ liệu đã được khôi phục hoặc thay: hub nhận danh tính mới; các máy sẽ nhận lại từ đầu và gửi lại những gì hub thiếu.');
+  }
+  let seen = -1;
+  const record = async () => {
+    const seq = await hub.sequenceValue();
+    if (seq === seen) return;
+    const b = await hub.beat();
+    const tmp = `${file}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ epoch: hub.epoch, beat: b }), { mode: 0o600 });
+    renameSync(tmp, file);
+    seen = seq;
+  };
+  await record();
+  return record;
 }

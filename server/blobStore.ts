@@ -7,8 +7,13 @@ import type { Readable } from 'node:stream';
 
 export interface BlobStore {
   has(sha256: string): Promise<boolean>;
-  /** Moves an already verified local file into the store; returns its location. */
+  /**
+   * Moves an already verified local file into the store (or drops it when the store already
+   * holds those bytes: storage deduplicates, the grants per unit are the hub's); returns its location.
+   */
   putFile(sha256: string, verifiedTempPath: string): Promise<string>;
+  /** Where a stored blob is (its location as putFile returns it). */
+  location(sha256: string): string;
   read(sha256: string): Promise<Buffer>;
   /** The file, or the bytes start…end (inclusive) of it (a resumed download, HTTP Range). */
   stream(sha256: string, range?: { start: number; end: number }): Readable;
@@ -31,8 +36,16 @@ export class FsBlobStore implements BlobStore {
     }
   }
 
+  location(sha256: string): string {
+    return this.pathFor(sha256);
+  }
+
   async putFile(sha256: string, verifiedTempPath: string): Promise<string> {
     const dest = this.pathFor(sha256);
+    if (await this.has(sha256)) {
+      await fsp.rm(verifiedTempPath, { force: true });
+      return dest;
+    }
     await fsp.mkdir(path.dirname(dest), { recursive: true });
     // rename is atomic on one file system: a reader sees the whole file or none.
     await fsp.rename(verifiedTempPath, dest);

@@ -4,6 +4,9 @@
 // goes through CommandIO, so both ways print the same lines and exit with the same code.
 import type { OpenHub } from './app';
 import { exportNational } from './national';
+import { DEFAULT_ENROL_TTL_HOURS } from './hub';
+import { publishUpdate } from './updates';
+import path from 'node:path';
 import { unitCodeSchema } from '../shared/sync/protocol';
 
 export type Opts = Record<string, string>;
@@ -57,7 +60,7 @@ export const ADMIN_COMMANDS: Record<string, Command> = {
     return 0;
   },
   async 'enroll:create'({ hub }, opts, io) {
-    const ttl = Number(opts['ttl-hours'] ?? 72);
+    const ttl = Number(opts['ttl-hours'] ?? DEFAULT_ENROL_TTL_HOURS);
     if (!(ttl > 0 && ttl <= 24 * 30)) throw new Error('--ttl-hours phải từ 1 đến 720.');
     const r = await hub.createEnrolmentCode(unitCode(need(opts, 'unit')), ttl);
     io.out(r.code);
@@ -72,6 +75,20 @@ export const ADMIN_COMMANDS: Record<string, Command> = {
       );
     }
     if (!rows.length) io.err('Chưa có máy nào.');
+    return 0;
+  },
+  async 'enrolments:list'({ hub }, opts, io) {
+    const rows = await hub.listEnrolments(opts.unit ? unitCode(opts.unit) : undefined);
+    for (const r of rows) io.out([r.at.toISOString(), r.address, r.unit_code ?? '—', r.outcome, r.device_id ?? '—', r.device_name ?? ''].join('\t'));
+    if (!rows.length) io.err('Chưa có lượt đăng ký nào.');
+    return 0;
+  },
+  async 'updates:publish'({ hub }, opts, io) {
+    const platform = need(opts, 'platform');
+    if (platform !== 'win' && platform !== 'linux') throw new Error('--platform phải là win hoặc linux.');
+    if (!hub.updatesDir) throw new Error('Hub này không phục vụ bản cập nhật.');
+    const r = await publishUpdate(hub.updatesDir, platform, path.resolve(need(opts, 'dir')));
+    io.out(`Đã phát hành bản cập nhật ${r.version} (${platform}): ${r.files.join(', ')}.`);
     return 0;
   },
   async 'devices:revoke'({ hub }, opts, io) {

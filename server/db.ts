@@ -142,7 +142,11 @@ export class PgliteDb implements Db {
   private constructor(readonly pglite: PGlite) {}
   static async open(dataDir: string | null): Promise<PgliteDb> {
     if (dataDir) mkdirSync(dataDir, { recursive: true });
-    const db = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
+    // Durable like a server PostgreSQL (issue 13 §8): PGlite's defaults start it with -F
+    // (fsync off), so an acknowledged push could vanish in a power cut after the device had
+    // dropped it from its outbox. Every commit is flushed before the hub answers.
+    const startParams = [...PGlite.defaultStartParams.filter((p) => p !== '-F'), '-c', 'fsync=on', '-c', 'synchronous_commit=on'];
+    const db = dataDir ? await PGlite.create(dataDir, { startParams, relaxedDurability: false }) : await PGlite.create({ startParams });
     return new PgliteDb(db as PGlite);
   }
   async query<T>(sql: string, params: unknown[] = []) {

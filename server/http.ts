@@ -1,15 +1,19 @@
-// HTTP(S) front of the hub: node:http, no framework. Every response is JSON (HEAD and file
-// downloads aside) and carries the hub's clock (X-Hub-Time header and hubTime field) for the
-// clock-skew display.
-// Bodies are size-capped before they are parsed; every input goes through the zod schemas
-// of shared/sync/protocol.ts.
-import http from 'node:http';
-import https from 'node:https';
-import { readFileSync } from 'node:fs';
+// HTTP(S) front of the hub, on Fastify. Every response is JSON (HEAD and file downloads
+// aside) and carries the hub's clock (X-Hub-Time header and hubTime field) for the clock-skew
+// display.
+// Bodies are size-capped (and gzip unpacked under the same cap) by readBody/readJson below,
+// not by Fastify's parsers, so the limits stay exactly those of LIMITS; every input goes
+// through the zod schemas of shared/sync/protocol.ts.
+import type http from 'node:http';
+import type https from 'node:https';
+import { createReadStream, readFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { gunzipSync } from 'node:zlib';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import Fastify from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   API_PREFIX,
   HEADERS,
@@ -25,6 +29,7 @@ import {
   sha256Schema,
 } from '../shared/sync/protocol';
 import { Hub, HubError } from './hub';
+import { updateFilePath, updateMime } from './updates';
 
 export interface HubServerOptions {
   host?: string;
@@ -108,19 +113,11 @@ function hubHeaders(hubTime: number): Record<string, string> {
   return { [HEADERS.hubTime]: String(hubTime), [HEADERS.protocol]: PROTOCOL_VERSION, 'cache-control': 'no-store' };
 }
 
-function send(res: ServerResponse, status: number, body: Record<string, unknown> | null, headers: Record<string, string> = {}) {
+function send(reply: FastifyReply, status: number, body: Record<string, unknown> | null, headers: Record<string, string> = {}): FastifyReply {
   const hubTime = Date.now();
-  const h: Record<string, string> = { ...hubHeaders(hubTime), ...headers };
-  if (body === null) {
-    res.writeHead(status, h);
-    res.end();
-    return;
-  }
-  const text = JSON.stringify({ hubTime, ...body });
-  h['content-type'] = 'application/json; charset=utf-8';
-  h['content-length'] = String(Buffer.byteLength(text));
-  res.writeHead(status, h);
-  res.end(text);
+  reply.code(status).headers({ ...hubHeaders(hubTime), ...headers });
+  if (body === null) return reply.send();
+  return reply.type('application/json; charset=utf-8').send(JSON.stringify({ hubTime, ...body }));
 }
 
 function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError } }, v: unknown): T {
@@ -135,146 +132,178 @@ export interface RunningHubServer {
   close(): Promise<void>;
 }
 
-export function createHubServer(hub: Hub, opts: HubServerOptions = {}): http.Server | https.Server {
+const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+function allow(req: FastifyRequest, ...methods: string[]) {
+  if (!methods.includes(req.method)) {
+    throw new HubError(405, 'method_not_allowed', `Phương thức ${req.method} không dùng được cho ${req.url.split('?')[0]}.`, undefined, { allow: methods.join(', ') });
+  }
+}
+
+export function createHubServer(hub: Hub, opts: HubServerOptions = {}): FastifyInstance<http.Server | https.Server> {
   const log = opts.log ?? ((l: string) => console.error(l));
-  const handler = (req: IncomingMessage, res: ServerResponse) => {
-    const started = Date.now();
-    route(hub, req, res).catch((e: unknown) => {
-      if (res.headersSent) {
-        res.destroy();
-        return;
-      }
-      if (e instanceof HubError) {
-        const closeAfter = e.status === 413 || e.code === 'body_incomplete';
-        const headers = { ...e.headers, ...(closeAfter ? { connection: 'close' } : {}) };
-        if (req.method === 'HEAD') send(res, e.status, null, headers);
-        else send(res, e.status, { error: { code: e.code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) } }, headers);
-        if (e.status >= 500) log(`[hub] ${req.method} ${req.url} → ${e.status} ${e.message}`);
-        return;
-      }
-      log(`[hub] ${req.method} ${req.url} lỗi: ${(e as Error)?.stack ?? e}`);
-      send(res, 500, { error: { code: 'internal', message: 'Hub gặp lỗi nội bộ; thử lại sau. Dữ liệu đã gửi không bị mất.' } });
-    }).finally(() => {
-      const ms = Date.now() - started;
-      if (ms > 10_000) log(`[hub] chậm: ${req.method} ${req.url} ${ms} ms`);
-    });
-  };
-  const server = opts.tls
-    ? https.createServer({ cert: readFileSync(opts.tls.certFile), key: readFileSync(opts.tls.keyFile) }, handler)
-    : http.createServer(handler);
-  // Slow links: a 1 MiB chunk at 250 kbit/s takes ~35 s; allow that, but not idle sockets forever.
-  server.requestTimeout = 180_000;
-  server.headersTimeout = 30_000;
-  server.keepAliveTimeout = 65_000;
-  server.maxHeadersCount = 100;
-  return server;
-}
+  const app = Fastify({
+    logger: false,
+    ...(opts.tls ? { https: { cert: readFileSync(opts.tls.certFile), key: readFileSync(opts.tls.keyFile) } } : {}),
+    // Slow links: a 1 MiB chunk at 250 kbit/s takes ~35 s; allow that, but not idle sockets forever.
+    requestTimeout: 180_000,
+    keepAliveTimeout: 65_000,
+    exposeHeadRoutes: false,
+    routerOptions: { maxParamLength: 300 },
+    return503OnClosing: true,
+  }) as unknown as FastifyInstance<http.Server | https.Server>;
+  app.server.headersTimeout = 30_000;
+  app.server.maxHeadersCount = 100;
+  // Bodies are read by the routes themselves (readJson/readBody: the caps of LIMITS, gzip).
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (_req, _payload, done) => done(null, undefined));
 
-export async function startHubServer(hub: Hub, opts: HubServerOptions = {}): Promise<RunningHubServer> {
-  const server = createHubServer(hub, opts);
-  const host = opts.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, host, () => resolve());
+  app.addHook('onRequest', async (req) => {
+    (req as FastifyRequest & { started?: number }).started = Date.now();
   });
-  const port = (server.address() as AddressInfo).port;
-  const url = `${opts.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  return {
-    server,
-    url,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections?.();
-      }),
-  };
-}
+  app.addHook('onResponse', async (req) => {
+    const ms = Date.now() - ((req as FastifyRequest & { started?: number }).started ?? Date.now());
+    if (ms > 10_000) log(`[hub] chậm: ${req.method} ${req.url} ${ms} ms`);
+  });
 
-const FILE_PATH = new RegExp(`^${API_PREFIX}/files/([^/]+)$`);
-const FILE_CONTENT_PATH = new RegExp(`^${API_PREFIX}/files/([^/]+)/content$`);
-const DOSSIER_PATH = new RegExp(`^${API_PREFIX}/dossiers/([^/]+)(/sync-state)?$`);
+  app.setNotFoundHandler(async (req, reply) => {
+    const p = req.url.split('?')[0];
+    return send(reply, 404, { error: { code: 'not_found', message: `Không có địa chỉ ${p} (giao thức ${PROTOCOL_VERSION}).` } });
+  });
 
-async function route(hub: Hub, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://hub.invalid');
-  const p = url.pathname;
-  const method = req.method ?? 'GET';
-  const allow = (...methods: string[]) => {
-    if (!methods.includes(method)) throw new HubError(405, 'method_not_allowed', `Phương thức ${method} không dùng được cho ${p}.`, undefined, { allow: methods.join(', ') });
-  };
+  app.setErrorHandler(async (e: unknown, req, reply) => {
+    if (reply.sent || reply.raw.headersSent) {
+      reply.raw.destroy();
+      return;
+    }
+    const fe = e as { statusCode?: number; code?: string; message?: string };
+    const err =
+      e instanceof HubError
+        ? e
+        : typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500
+          ? new HubError(fe.statusCode, 'invalid_request', 'Yêu cầu không hợp lệ (địa chỉ hoặc tiêu đề sai dạng).')
+          : null;
+    if (err) {
+      const closeAfter = err.status === 413 || err.code === 'body_incomplete';
+      const headers = { ...err.headers, ...(closeAfter ? { connection: 'close' } : {}) };
+      if (err.status >= 500) log(`[hub] ${req.method} ${req.url} → ${err.status} ${err.message}`);
+      if (req.method === 'HEAD') return send(reply, err.status, null, headers);
+      return send(reply, err.status, { error: { code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) } }, headers);
+    }
+    log(`[hub] ${req.method} ${req.url} lỗi: ${(e as Error)?.stack ?? e}`);
+    return send(reply, 500, { error: { code: 'internal', message: 'Hub gặp lỗi nội bộ; thử lại sau. Dữ liệu đã gửi không bị mất.' } });
+  });
 
-  if (p === `${API_PREFIX}/time` || p === `${API_PREFIX}/health`) {
-    allow('GET');
-    return send(res, 200, { ok: true, protocol: PROTOCOL_VERSION });
+  const route = (url: string, handler: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>) =>
+    app.route({ method: [...ALL_METHODS], url: API_PREFIX + url, handler });
+  const device = (req: FastifyRequest) => hub.authenticate(req.headers.authorization);
+
+  for (const p of ['/time', '/health']) {
+    route(p, async (req, reply) => {
+      allow(req, 'GET');
+      return send(reply, 200, { ok: true, protocol: PROTOCOL_VERSION });
+    });
   }
 
-  if (p === `${API_PREFIX}/enroll`) {
-    allow('POST');
-    const body = parse(enrollRequestSchema, await readJson(req, LIMITS.maxSmallBodyBytes));
-    const r = await hub.enroll(body.enrolmentCode, body.deviceName, body.deviceToken);
-    return send(res, 201, { ...r });
-  }
+  // The app's update feed (server/updates.ts): public, like any download page; the app checks
+  // each installer's sha512 and, on Windows, its publisher's signature.
+  app.route({
+    method: [...ALL_METHODS],
+    url: '/updates/:platform/:file',
+    handler: async (req, reply) => {
+      allow(req, 'GET', 'HEAD');
+      const { platform, file } = req.params as { platform: string; file: string };
+      const p = hub.updatesDir ? updateFilePath(hub.updatesDir, platform, file) : null;
+      const st = p ? await stat(p).catch(() => null) : null;
+      if (!p || !st?.isFile()) throw new HubError(404, 'update_not_found', 'Hub của tỉnh chưa có bản cập nhật này.');
+      return sendStream(req, reply, (range) => createReadStream(p, range), { size: st.size, mime: updateMime(file) }, {});
+    },
+  });
 
-  // Everything else needs a device token.
-  const known = p === `${API_PREFIX}/push` || p === `${API_PREFIX}/pull` || p === `${API_PREFIX}/files` || FILE_PATH.test(p) || FILE_CONTENT_PATH.test(p) || DOSSIER_PATH.test(p);
-  if (!known) throw new HubError(404, 'not_found', `Không có địa chỉ ${p} (giao thức ${PROTOCOL_VERSION}).`);
-  const device = await hub.authenticate(req.headers.authorization);
+  route('/enroll', async (req, reply) => {
+    allow(req, 'POST');
+    const body = parse(enrollRequestSchema, await readJson(req.raw, LIMITS.maxSmallBodyBytes));
+    const r = await hub.enroll(body.enrolmentCode, body.deviceName, body.deviceToken, req.ip);
+    return send(reply, 201, { ...r });
+  });
 
-  if (p === `${API_PREFIX}/push`) {
-    allow('POST');
-    const body = parse(pushRequestSchema, await readJson(req, LIMITS.maxPushBodyBytes, true));
-    const r = await hub.push(device, body.batchId, body.events);
-    return send(res, 200, { ...r });
-  }
+  // Everything else needs a device token (checked before the method, as a known address).
+  route('/push', async (req, reply) => {
+    const d = await device(req);
+    allow(req, 'POST');
+    const body = parse(pushRequestSchema, await readJson(req.raw, LIMITS.maxPushBodyBytes, true));
+    return send(reply, 200, { ...(await hub.push(d, body.batchId, body.events)) });
+  });
 
-  if (p === `${API_PREFIX}/pull`) {
-    allow('GET');
-    const q = parse(pullQuerySchema, Object.fromEntries(url.searchParams));
-    const r = await hub.pull(device, q.cursor, q.limit);
-    return send(res, 200, { ...r });
-  }
+  route('/pull', async (req, reply) => {
+    const d = await device(req);
+    allow(req, 'GET');
+    const q = parse(pullQuerySchema, Object.fromEntries(new URL(req.url, 'http://hub.invalid').searchParams));
+    return send(reply, 200, { ...(await hub.pull(d, q.cursor, q.limit)) });
+  });
 
-  if (p === `${API_PREFIX}/files`) {
-    allow('POST');
-    const body = parse(fileCreateRequestSchema, await readJson(req, LIMITS.maxSmallBodyBytes));
-    const r = await hub.createFile(device, body.sha256, body.size, body.mime);
-    return send(res, r.complete ? 200 : 201, { ...r }, { [HEADERS.uploadOffset]: String(r.offset), [HEADERS.uploadLength]: String(r.size) });
-  }
+  route('/files', async (req, reply) => {
+    const d = await device(req);
+    allow(req, 'POST');
+    const body = parse(fileCreateRequestSchema, await readJson(req.raw, LIMITS.maxSmallBodyBytes));
+    const r = await hub.createFile(d, body.sha256, body.size, body.mime);
+    return send(reply, r.complete ? 200 : 201, { ...r }, { [HEADERS.uploadOffset]: String(r.offset), [HEADERS.uploadLength]: String(r.size) });
+  });
 
-  const cm = FILE_CONTENT_PATH.exec(p);
-  if (cm) {
-    allow('GET', 'HEAD');
-    const sha = parse(sha256Schema, cm[1]);
-    return sendFile(hub, req, res, sha, await hub.fileForDownload(device, sha));
-  }
+  route('/files/:sha256/content', async (req, reply) => {
+    const d = await device(req);
+    allow(req, 'GET', 'HEAD');
+    const sha = parse(sha256Schema, (req.params as { sha256: string }).sha256);
+    return sendFile(hub, req, reply, sha, await hub.fileForDownload(d, sha));
+  });
 
-  const fm = FILE_PATH.exec(p);
-  if (fm) {
-    allow('HEAD', 'PATCH', 'GET');
-    const sha = parse(sha256Schema, fm[1]);
-    if (method === 'HEAD' || method === 'GET') {
-      const r = await hub.fileState(device, sha);
+  route('/files/:sha256', async (req, reply) => {
+    const d = await device(req);
+    allow(req, 'HEAD', 'PATCH', 'GET');
+    const sha = parse(sha256Schema, (req.params as { sha256: string }).sha256);
+    if (req.method === 'HEAD' || req.method === 'GET') {
+      const r = await hub.fileState(d, sha);
       const h = { [HEADERS.uploadOffset]: String(r.offset), [HEADERS.uploadLength]: String(r.size) };
-      return method === 'HEAD' ? send(res, 200, null, h) : send(res, 200, { ...r }, h);
+      return req.method === 'HEAD' ? send(reply, 200, null, h) : send(reply, 200, { ...r }, h);
     }
     const offsetHeader = String(req.headers[HEADERS.uploadOffset] ?? '');
     if (!/^\d{1,15}$/.test(offsetHeader)) throw new HubError(400, 'missing_offset', 'Thiếu hoặc sai tiêu đề Upload-Offset.');
     const checksum = parseChunkChecksum(req.headers[HEADERS.uploadChecksum] as string | undefined);
     if (!checksum) throw new HubError(400, 'missing_checksum', 'Thiếu hoặc sai tiêu đề Upload-Checksum (dạng "sha256 <base64>").');
-    const chunk = await readBody(req, LIMITS.maxChunkBytes);
-    const r = await hub.appendChunk(device, sha, Number(offsetHeader), checksum, chunk);
-    return send(res, 200, { ...r }, { [HEADERS.uploadOffset]: String(r.offset), [HEADERS.uploadLength]: String(r.size) });
-  }
+    const chunk = await readBody(req.raw, LIMITS.maxChunkBytes);
+    const r = await hub.appendChunk(d, sha, Number(offsetHeader), checksum, chunk);
+    return send(reply, 200, { ...r }, { [HEADERS.uploadOffset]: String(r.offset), [HEADERS.uploadLength]: String(r.size) });
+  });
 
-  const dm = DOSSIER_PATH.exec(p);
-  if (dm) {
-    allow('GET');
-    const id = parse(recordIdSchema, decodeURIComponent(dm[1]));
-    if (dm[2]) return send(res, 200, { ...(await hub.syncState(device, id)) });
-    const d = await hub.getDossier(device.unitCode, id);
-    if (!d) throw new HubError(404, 'dossier_not_found', 'Hub chưa có hồ sơ này của đơn vị.');
-    return send(res, 200, { dossierId: id, ...d });
-  }
-  throw new HubError(404, 'not_found', `Không có địa chỉ ${p}.`);
+  const dossier = async (req: FastifyRequest, reply: FastifyReply, syncState: boolean) => {
+    const d = await device(req);
+    allow(req, 'GET');
+    const id = parse(recordIdSchema, (req.params as { id: string }).id);
+    if (syncState) return send(reply, 200, { ...(await hub.syncState(d, id)) });
+    const found = await hub.getDossier(d.unitCode, id);
+    if (!found) throw new HubError(404, 'dossier_not_found', 'Hub chưa có hồ sơ này của đơn vị.');
+    return send(reply, 200, { dossierId: id, ...found });
+  };
+  route('/dossiers/:id', (req, reply) => dossier(req, reply, false));
+  route('/dossiers/:id/sync-state', (req, reply) => dossier(req, reply, true));
+  return app;
+}
+
+export async function startHubServer(hub: Hub, opts: HubServerOptions = {}): Promise<RunningHubServer> {
+  const app = createHubServer(hub, opts);
+  const host = opts.host ?? '127.0.0.1';
+  await app.listen({ host, port: opts.port ?? 0 });
+  const server = app.server;
+  const port = (server.address() as AddressInfo).port;
+  const url = `${opts.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return {
+    server,
+    url,
+    close: async () => {
+      server.closeAllConnections?.();
+      await app.close();
+    },
+  };
 }
 
 /**
@@ -300,7 +329,21 @@ export function parseRange(header: string | undefined, size: number): { start: n
  * range asked (206 + Content-Range), so a cut download resumes where it stopped. The SHA-256
  * the client asked by is repeated as ETag and Repr-Digest (RFC 9530) for it to check.
  */
-async function sendFile(hub: Hub, req: IncomingMessage, res: ServerResponse, sha256: string, file: { size: number; mime: string }): Promise<void> {
+function sendFile(hub: Hub, req: FastifyRequest, reply: FastifyReply, sha256: string, file: { size: number; mime: string }): Promise<void> {
+  return sendStream(req, reply, (range) => hub.blobs.stream(sha256, range), file, {
+    etag: `"${sha256}"`,
+    'repr-digest': `sha-256=:${Buffer.from(sha256, 'hex').toString('base64')}:`,
+  });
+}
+
+/** A file whole (200) or by the range asked (206 + Content-Range), streamed to the socket. */
+async function sendStream(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  open: (range: { start: number; end: number }) => NodeJS.ReadableStream,
+  file: { size: number; mime: string },
+  extra: Record<string, string>,
+): Promise<void> {
   const range = parseRange(req.headers.range, file.size);
   if (range === 'unsatisfiable') {
     throw new HubError(416, 'range_not_satisfiable', `Vị trí tải tiếp vượt quá kích thước tệp (${file.size} byte); hãy tải lại từ đầu.`, { size: file.size }, {
@@ -313,16 +356,21 @@ async function sendFile(hub: Hub, req: IncomingMessage, res: ServerResponse, sha
     'content-type': file.mime,
     'content-length': String(end - start + 1),
     'accept-ranges': 'bytes',
-    etag: `"${sha256}"`,
-    'repr-digest': `sha-256=:${Buffer.from(sha256, 'hex').toString('base64')}:`,
+    ...extra,
     ...(range ? { 'content-range': `bytes ${start}-${end}/${file.size}` } : {}),
   };
+  // The bytes go straight from the store to the socket (no buffering by the framework).
+  reply.hijack();
+  const res: ServerResponse = reply.raw;
   res.writeHead(range ? 206 : 200, h);
   if (req.method === 'HEAD') {
     res.end();
     return;
   }
-  // A client that goes away mid-file ends the pipeline with an error; route's catch then
-  // destroys the socket (the headers are out), which is all there is to do.
-  await pipeline(hub.blobs.stream(sha256, { start, end }), res);
+  try {
+    await pipeline(open({ start, end }), res);
+  } catch {
+    // A client that went away mid-file: the headers are out, closing is all there is to do.
+    res.destroy();
+  }
 }

@@ -105,6 +105,30 @@ export interface HubOptions {
   /** Folder for uploads in progress (same file system as the blob store, for rename). */
   uploadDir: string;
   now?: () => number;
+  /** Test seams (issue 13 §8): called at the named points, e.g. to kill the hub there. */
+  faults?: HubFaults;
+  /** Where the app's update feed lives (server/updates.ts); none = no feed. */
+  updatesDir?: string;
+  /** Enrolment rate limits (issue 13 §4); defaults ENROL_LIMITS. */
+  enrolLimits?: Partial<EnrolLimits>;
+}
+
+export interface EnrolLimits {
+  /** Failed attempts (unknown, used or expired code) from one address per window. */
+  perAddress: number;
+  /** Attempts with a code of one unit (successful or not) per window. */
+  perUnit: number;
+  windowMs: number;
+}
+
+export const ENROL_LIMITS: EnrolLimits = { perAddress: 10, perUnit: 12, windowMs: 15 * 60_000 };
+
+/** Enrolment codes expire after this many hours unless enroll:create says otherwise. */
+export const DEFAULT_ENROL_TTL_HOURS = 24;
+
+export interface HubFaults {
+  /** After a finished upload's bytes are in the blob store, before the database records them. */
+  afterBlobStored?(sha256: string): void | Promise<void>;
 }
 
 interface EventRow {
@@ -116,6 +140,9 @@ export class Hub {
   readonly blobs: BlobStore;
   readonly uploadDir: string;
   readonly now: () => number;
+  readonly faults: HubFaults;
+  readonly enrolLimits: EnrolLimits;
+  readonly updatesDir: string | null;
   private readonly fileLocks = new Map<string, Promise<unknown>>();
 
   constructor(opts: HubOptions) {
@@ -123,6 +150,63 @@ export class Hub {
     this.blobs = opts.blobs;
     this.uploadDir = opts.uploadDir;
     this.now = opts.now ?? Date.now;
+    this.faults = opts.faults ?? {};
+    this.enrolLimits = { ...ENROL_LIMITS, ...opts.enrolLimits };
+    this.updatesDir = opts.updatesDir ?? null;
+  }
+
+  // ---------- identity (issue 13 §3) ----------
+
+  /** The epoch devices see with every pull (set by loadIdentity at start). */
+  epoch = '';
+
+  /**
+   * Reads the hub's epoch, or makes a new one when there is none, when the database was
+   * restored from a logical dump or replaced (the events table's OID differs from the one
+   * recorded), or when `forceNew` (the side record of the data folder saw a higher head than
+   * this database holds: a physical copy of an older database, app.ts).
+   */
+  async loadIdentity(forceNew = false): Promise<{ epoch: string; renewed: boolean }> {
+    const marker = (await this.db.query<{ oid: number }>("SELECT 'events'::regclass::oid::bigint AS oid")).rows[0].oid;
+    const row = (await this.db.query<{ epoch: string; marker: number }>('SELECT epoch, marker FROM hub_identity WHERE id = 1')).rows[0];
+    if (row && Number(row.marker) === Number(marker) && !forceNew) {
+      this.epoch = row.epoch;
+      return { epoch: row.epoch, renewed: false };
+    }
+    const epoch = randomUUID();
+    await this.db.query(
+      `INSERT INTO hub_identity (id, epoch, marker) VALUES (1, $1, $2)
+       ON CONFLICT (id) DO UPDATE SET epoch = EXCLUDED.epoch, marker = EXCLUDED.marker, created_at = now()`,
+      [epoch, marker],
+    );
+    this.epoch = epoch;
+    return { epoch, renewed: row !== undefined };
+  }
+
+  /**
+   * The highest cursor of the items a unit's devices can see (its events and the
+   * publications for it). Read from the tables, not the sequence, whose value a copy of the
+   * database may show ahead of what was handed out (PostgreSQL logs sequences ahead).
+   */
+  async head(unitCode: string): Promise<number> {
+    const r = await this.db.query<{ v: number }>(
+      `SELECT GREATEST((SELECT max(ingest_seq) FROM events WHERE unit_code = $1),
+                       (SELECT max(ingest_seq) FROM publications WHERE unit_code IS NULL OR unit_code = $1), 0) AS v`,
+      [unitCode],
+    );
+    return Number(r.rows[0]?.v ?? 0);
+  }
+
+  /** The ingest sequence's value now (changes whenever anything was stored). */
+  async sequenceValue(): Promise<number> {
+    const r = await this.db.query<{ v: number }>('SELECT last_value AS v FROM hub_cursor');
+    return Number(r.rows[0]?.v ?? 0);
+  }
+
+  /** Counts one more active period of the hub (app.ts settleIdentity); returns the new beat. */
+  async beat(read = false): Promise<number> {
+    const r = await this.db.query<{ beat: number }>(read ? 'SELECT beat FROM hub_identity WHERE id = 1' : 'UPDATE hub_identity SET beat = beat + 1 WHERE id = 1 RETURNING beat');
+    return Number(r.rows[0]?.beat ?? 0);
   }
 
   // ---------- admin ----------
@@ -132,7 +216,7 @@ export class Hub {
   }
 
   /** A one-time enrolment code for a unit; only its hash is stored. */
-  async createEnrolmentCode(unitCode: string, ttlHours = 72): Promise<{ code: string; expiresAt: Date }> {
+  async createEnrolmentCode(unitCode: string, ttlHours = DEFAULT_ENROL_TTL_HOURS): Promise<{ code: string; expiresAt: Date }> {
     const unit = await this.db.query('SELECT code FROM units WHERE code = $1', [unitCode]);
     if (!unit.rows.length) throw new HubError(404, 'unit_not_found', `Không có đơn vị ${unitCode}. Tạo đơn vị trước (unit:create).`);
     const code = makeEnrolmentCode();
@@ -198,7 +282,52 @@ export class Hub {
     return { deviceId: d.device_id, unitCode: d.unit_code, unitName: d.unit_name, slot: d.slot, name: d.name };
   }
 
-  async enroll(enrolmentCode: string, deviceName: string, deviceToken?: string): Promise<Omit<EnrollResponse, 'hubTime'>> {
+  /**
+   * Enrols a device (below), rate-limited and logged (issue 13 §4): an address with too many
+   * failed attempts, or a unit with too many attempts, in the window gets 429 with the time to
+   * wait; every attempt, refused or not, is a row of enrolment_log.
+   */
+  async enroll(enrolmentCode: string, deviceName: string, deviceToken?: string, address = 'unknown'): Promise<Omit<EnrollResponse, 'hubTime'>> {
+    const { perAddress, windowMs } = this.enrolLimits;
+    const since = new Date(this.now() - windowMs);
+    const failed = await this.db.query<{ n: number; first: Date | null }>(
+      "SELECT count(*)::int AS n, min(at) AS first FROM enrolment_log WHERE address = $1 AND at > $2 AND outcome NOT IN ('enrolled', 'repeated')",
+      [address, since],
+    );
+    const log = (unitCode: string | null, deviceId: string | null, outcome: string) =>
+      this.db.query('INSERT INTO enrolment_log (address, unit_code, device_id, device_name, outcome) VALUES ($1, $2, $3, $4, $5)', [address, unitCode, deviceId, deviceName, outcome]);
+    if (failed.rows[0].n >= perAddress) {
+      await log(null, null, 'rate_limited_address');
+      throw this.tooMany(failed.rows[0].first, `Máy này đã nhập sai mã đăng ký quá ${perAddress} lần`);
+    }
+    try {
+      const r = await this.enrollOnce(enrolmentCode, deviceName, deviceToken);
+      await log(r.unitCode, r.deviceId, r.repeated ? 'repeated' : 'enrolled');
+      return r.response;
+    } catch (e) {
+      if (e instanceof HubError) await log((e.details as { unitCode?: string } | undefined)?.unitCode ?? null, null, e.code);
+      if (e instanceof HubError && e.details && typeof e.details === 'object') throw new HubError(e.status, e.code, e.message, undefined, e.headers);
+      throw e;
+    }
+  }
+
+  private tooMany(first: Date | null, why: string): HubError {
+    const retryMs = Math.max(1000, (first ? first.getTime() : this.now()) + this.enrolLimits.windowMs - this.now());
+    const seconds = Math.ceil(retryMs / 1000);
+    return new HubError(429, 'too_many_enrolments', `${why}; thử lại sau ${Math.ceil(seconds / 60)} phút.`, { retryAfterSeconds: seconds }, { 'retry-after': String(seconds) });
+  }
+
+  /** The log of enrolment attempts, newest first (enrolments:list). */
+  async listEnrolments(unitCode?: string, limit = 200) {
+    const r = await this.db.query<{ at: Date; address: string; unit_code: string | null; device_id: string | null; device_name: string | null; outcome: string }>(
+      `SELECT at, address, unit_code, device_id, device_name, outcome FROM enrolment_log
+       WHERE ($1::text IS NULL OR unit_code = $1) ORDER BY id DESC LIMIT $2`,
+      [unitCode ?? null, limit],
+    );
+    return r.rows;
+  }
+
+  private async enrollOnce(enrolmentCode: string, deviceName: string, deviceToken?: string): Promise<{ response: Omit<EnrollResponse, 'hubTime'>; unitCode: string; deviceId: string; repeated: boolean }> {
     const hash = sha256Hex(normaliseEnrolmentCode(enrolmentCode));
     const token = deviceToken ?? 'dt_' + randomBytes(32).toString('base64url');
     const deviceId = randomUUID();
@@ -211,7 +340,7 @@ export class Hub {
         [hash, deviceId],
       );
       if (!used.rows.length) {
-        const why = await tx.query<{ used_at: Date | null; expires_at: Date }>('SELECT used_at, expires_at FROM enrolment_codes WHERE code_hash = $1', [hash]);
+        const why = await tx.query<{ used_at: Date | null; expires_at: Date; unit_code: string }>('SELECT used_at, expires_at, unit_code FROM enrolment_codes WHERE code_hash = $1', [hash]);
         const row = why.rows[0];
         if (!row) throw new HubError(403, 'enrolment_code_invalid', 'Mã đăng ký máy không đúng. Kiểm tra lại (16 ký tự, dạng XXXX-XXXX-XXXX-XXXX).');
         if (row.used_at && deviceToken) {
@@ -223,12 +352,22 @@ export class Hub {
             [hash, sha256Hex(deviceToken)],
           );
           const a = again.rows[0];
-          if (a) return { deviceId: a.device_id, deviceToken, unitCode: a.unit_code, unitName: a.unit_name, slot: a.slot };
+          if (a) return { response: { deviceId: a.device_id, deviceToken, unitCode: a.unit_code, unitName: a.unit_name, slot: a.slot }, unitCode: a.unit_code, deviceId: a.device_id, repeated: true };
         }
-        if (row.used_at) throw new HubError(409, 'enrolment_code_used', 'Mã đăng ký máy này đã được dùng. Mỗi mã chỉ dùng một lần; xin mã mới từ quản trị tỉnh.');
-        throw new HubError(410, 'enrolment_code_expired', 'Mã đăng ký máy đã hết hạn; xin mã mới từ quản trị tỉnh.');
+        if (row.used_at) throw new HubError(409, 'enrolment_code_used', 'Mã đăng ký máy này đã được dùng. Mỗi mã chỉ dùng một lần; xin mã mới từ quản trị tỉnh.', { unitCode: row.unit_code });
+        throw new HubError(410, 'enrolment_code_expired', 'Mã đăng ký máy đã hết hạn; xin mã mới từ quản trị tỉnh.', { unitCode: row.unit_code });
       }
       const unitCode = used.rows[0].unit_code;
+      // Per unit: a code read out to the wrong person, tried in a loop, stops here (the
+      // transaction rolls back, the code stays unused).
+      const recent = await tx.query<{ n: number; first: Date | null }>('SELECT count(*)::int AS n, min(at) AS first FROM enrolment_log WHERE unit_code = $1 AND at > $2', [
+        unitCode,
+        new Date(this.now() - this.enrolLimits.windowMs),
+      ]);
+      if (recent.rows[0].n >= this.enrolLimits.perUnit) {
+        const e = this.tooMany(recent.rows[0].first, `Đơn vị ${unitCode} đã có quá ${this.enrolLimits.perUnit} lượt đăng ký máy gần đây`);
+        throw new HubError(e.status, 'too_many_enrolments_unit', e.message, { unitCode }, e.headers);
+      }
       const unit = await tx.query<{ name: string }>('SELECT name FROM units WHERE code = $1 FOR UPDATE', [unitCode]);
       // A revoked device may still issue codes offline until the end of the day it learnt of
       // it, so its slot is free again only from the next Vietnam day.
@@ -250,7 +389,7 @@ export class Hub {
         sha256Hex(token),
         slot,
       ]);
-      return { deviceId, deviceToken: token, unitCode, unitName: unit.rows[0].name, slot };
+      return { response: { deviceId, deviceToken: token, unitCode, unitName: unit.rows[0].name, slot }, unitCode, deviceId, repeated: false };
     });
   }
 
@@ -460,7 +599,7 @@ export class Hub {
         items.push({ cursor: row.cursor, kind: row.kind as 'catalogue' | 'holidays', version: row.version ?? '', payload: row.data });
       }
     }
-    return { items, cursor: page.length ? page[page.length - 1].cursor : cursor, more };
+    return { items, cursor: page.length ? page[page.length - 1].cursor : cursor, more, epoch: this.epoch, head: await this.head(device.unitCode) };
   }
 
   // ---------- dossiers ----------
@@ -482,7 +621,10 @@ export class Hub {
     const shas = [...new Set(files.map((f) => f.sha256))];
     const verified = new Set<string>();
     if (shas.length) {
-      const r = await this.db.query<{ sha256: string }>('SELECT sha256 FROM files WHERE sha256 = ANY($1::text[]) AND verified', [shas]);
+      const r = await this.db.query<{ sha256: string }>(
+        'SELECT f.sha256 FROM files f JOIN file_units u ON u.sha256 = f.sha256 AND u.unit_code = $2 WHERE f.sha256 = ANY($1::text[]) AND f.verified',
+        [shas, device.unitCode],
+      );
       for (const row of r.rows) verified.add(row.sha256);
     }
     const fileStates = shas.map((sha) => ({ sha256: sha, size: files.find((f) => f.sha256 === sha)!.size, verified: verified.has(sha) }));
@@ -498,7 +640,12 @@ export class Hub {
     };
   }
 
-  // ---------- files (tus-like, keyed by SHA-256) ----------
+  // ---------- files (tus-like, keyed by SHA-256; per unit, sessions per device) ----------
+  //
+  // Storage deduplicates (one blob per SHA-256), access does not: a unit reads a file only once
+  // one of its own devices has sent the bytes (file_units, written when an upload finishes). A
+  // hash alone proves nothing, so every answer about a file the unit does not hold is the same
+  // as for a hash nobody ever sent: a device cannot learn whether another unit holds a document.
 
   /**
    * One operation at a time per file: in this process (a promise chain per SHA-256) and, on
@@ -518,28 +665,74 @@ export class Hub {
     }
   }
 
-  private tempPath(sha256: string) {
-    return path.join(this.uploadDir, `${sha256}.part`);
+  /** The partial file of one device's session (sha256 and device id are checked ids: no path parts). */
+  private tempPath(sha256: string, deviceId: string) {
+    if (!/^[0-9a-f]{64}$/.test(sha256) || !/^[A-Za-z0-9-]{1,64}$/.test(deviceId)) throw new Error('invalid upload session key');
+    return path.join(this.uploadDir, `${sha256}.${deviceId}.part`);
+  }
+
+  /** The verified file, when the device's unit holds it (one of its devices sent the bytes). */
+  private async heldByUnit(sha256: string, unitCode: string): Promise<{ size: number; mime: string } | null> {
+    const r = await this.db.query<{ size: number; mime: string }>(
+      `SELECT f.size, f.mime FROM files f JOIN file_units u ON u.sha256 = f.sha256 AND u.unit_code = $2
+       WHERE f.sha256 = $1 AND f.verified`,
+      [sha256, unitCode],
+    );
+    return r.rows[0] ?? null;
+  }
+
+  private notFound(): HubError {
+    return new HubError(404, 'file_not_found', 'Hub chưa có tệp này từ đơn vị của máy và máy chưa mở lượt tải lên nào cho nó; tạo lượt tải lên trước (POST /v1/files).');
+  }
+
+  /**
+   * The device's own upload session, brought to a state it can resume from (issue 13 §8): a
+   * finish cut between the blob store and the database is completed (the bytes were verified
+   * and recorded as such before they moved), and a session whose partial file is gone starts
+   * again at 0. Never an internal error for the device to retry for ever.
+   */
+  private async ownSession(device: AuthedDevice, sha256: string): Promise<{ size: number; offset: number; mime: string; complete: boolean } | null> {
+    const r = await this.db.query<{ size: number; upload_offset: number; mime: string }>(
+      'SELECT size, upload_offset, mime FROM uploads WHERE sha256 = $1 AND device_id = $2',
+      [sha256, device.deviceId],
+    );
+    const row = r.rows[0];
+    if (!row) return null;
+    const temp = this.tempPath(sha256, device.deviceId);
+    const tempSize = await fsp.stat(temp).then((s) => s.size, () => -1);
+    if (row.upload_offset >= row.size) {
+      // Verified at the last chunk; storing it or recording it did not finish.
+      if (tempSize >= 0 || (await this.blobs.has(sha256))) {
+        await this.finishUpload(device, sha256, row.size, row.mime);
+        return { size: row.size, offset: row.size, mime: row.mime, complete: true };
+      }
+    } else if (tempSize >= row.upload_offset) {
+      return { size: row.size, offset: row.upload_offset, mime: row.mime, complete: false };
+    }
+    // The partial file is lost (or shorter than recorded): start this session again from 0.
+    await fsp.mkdir(this.uploadDir, { recursive: true });
+    await fsp.writeFile(temp, Buffer.alloc(0));
+    await this.db.query('UPDATE uploads SET upload_offset = 0, updated_at = now() WHERE sha256 = $1 AND device_id = $2', [sha256, device.deviceId]);
+    return { size: row.size, offset: 0, mime: row.mime, complete: false };
   }
 
   async createFile(device: AuthedDevice, sha256: string, size: number, mime: string): Promise<Omit<FileStateResponse, 'hubTime'>> {
     return this.withFileLock(sha256, async () => {
-      await this.db.query('INSERT INTO file_units (sha256, unit_code) VALUES ($1, $2) ON CONFLICT DO NOTHING', [sha256, device.unitCode]);
-      const f = await this.db.query<{ size: number; verified: boolean }>('SELECT size, verified FROM files WHERE sha256 = $1', [sha256]);
-      if (f.rows[0]?.verified) {
-        if (f.rows[0].size !== size) throw new HubError(409, 'size_mismatch', `Hub đã có tệp ${sha256.slice(0, 12)}… với kích thước ${f.rows[0].size} byte, khác ${size}.`);
+      const held = await this.heldByUnit(sha256, device.unitCode);
+      if (held) {
+        if (held.size !== size) throw new HubError(409, 'size_mismatch', `Hub đã có tệp ${sha256.slice(0, 12)}… của đơn vị với kích thước ${held.size} byte, khác ${size}.`);
         return { sha256, size, offset: size, complete: true };
       }
-      const u = await this.db.query<{ size: number; upload_offset: number }>('SELECT size, upload_offset FROM uploads WHERE sha256 = $1', [sha256]);
-      if (u.rows[0]) {
-        if (u.rows[0].size !== size) throw new HubError(409, 'size_mismatch', `Tệp ${sha256.slice(0, 12)}… đang được tải lên với kích thước ${u.rows[0].size} byte, khác ${size}.`);
-        return { sha256, size, offset: u.rows[0].upload_offset, complete: false };
-      }
-      const temp = this.tempPath(sha256);
+      const own = await this.ownSession(device, sha256);
+      if (own && own.size === size) return { sha256, size, offset: own.offset, complete: own.complete };
+      // No session yet, or this device's own one with another size (its own mistake): a fresh
+      // session of this device; no other device's session is read or touched.
+      const temp = this.tempPath(sha256, device.deviceId);
       await fsp.mkdir(this.uploadDir, { recursive: true });
       await fsp.writeFile(temp, Buffer.alloc(0));
       await this.db.query(
-        'INSERT INTO uploads (sha256, size, mime, upload_offset, temp_path, device_id) VALUES ($1, $2, $3, 0, $4, $5) ON CONFLICT (sha256) DO NOTHING',
+        `INSERT INTO uploads (sha256, size, mime, upload_offset, temp_path, device_id) VALUES ($1, $2, $3, 0, $4, $5)
+         ON CONFLICT (sha256, device_id) DO UPDATE SET size = EXCLUDED.size, mime = EXCLUDED.mime, upload_offset = 0, started_at = now(), updated_at = now()`,
         [sha256, size, mime, temp, device.deviceId],
       );
       return { sha256, size, offset: 0, complete: false };
@@ -547,40 +740,37 @@ export class Hub {
   }
 
   async fileState(device: AuthedDevice, sha256: string): Promise<Omit<FileStateResponse, 'hubTime'>> {
-    const own = await this.db.query('SELECT 1 FROM file_units WHERE sha256 = $1 AND unit_code = $2', [sha256, device.unitCode]);
-    if (!own.rows.length) throw new HubError(404, 'file_not_found', 'Hub chưa có tệp này từ đơn vị của máy; tạo lượt tải lên trước (POST /v1/files).');
-    const f = await this.db.query<{ size: number; verified: boolean }>('SELECT size, verified FROM files WHERE sha256 = $1', [sha256]);
-    if (f.rows[0]?.verified) return { sha256, size: f.rows[0].size, offset: f.rows[0].size, complete: true };
-    const u = await this.db.query<{ size: number; upload_offset: number }>('SELECT size, upload_offset FROM uploads WHERE sha256 = $1', [sha256]);
-    if (!u.rows[0]) throw new HubError(404, 'file_not_found', 'Không có lượt tải lên nào cho tệp này; tạo lại (POST /v1/files).');
-    return { sha256, size: u.rows[0].size, offset: u.rows[0].upload_offset, complete: false };
+    const held = await this.heldByUnit(sha256, device.unitCode);
+    if (held) return { sha256, size: held.size, offset: held.size, complete: true };
+    const own = await this.withFileLock(sha256, () => this.ownSession(device, sha256));
+    if (!own) throw this.notFound();
+    return { sha256, size: own.size, offset: own.offset, complete: own.complete };
   }
 
   /**
-   * A file a device may download (GET /v1/files/:sha256/content, PROTOCOL.md §5): verified
-   * (404 before: the attaching PC has not finished sending it) and declared by a device of the
-   * caller's unit (file_units; 403 otherwise: a device reads only its own unit's files).
+   * A file a device may download (GET /v1/files/:sha256/content, PROTOCOL.md §5): verified and
+   * held by the caller's unit. Anything else (not sent yet, another unit's, never seen) is the
+   * same 404: the device tries again at a later sync, and learns nothing about other units.
    */
   async fileForDownload(device: AuthedDevice, sha256: string): Promise<{ size: number; mime: string }> {
-    const r = await this.db.query<{ size: number; mime: string; verified: boolean; own: boolean }>(
-      `SELECT f.size, f.mime, f.verified, EXISTS (SELECT 1 FROM file_units u WHERE u.sha256 = f.sha256 AND u.unit_code = $2) AS own
-       FROM files f WHERE f.sha256 = $1`,
-      [sha256, device.unitCode],
-    );
-    const f = r.rows[0];
-    if (!f?.verified) throw new HubError(404, 'file_not_found', 'Tỉnh chưa nhận đủ tệp trang này (máy đã quét chưa gửi xong); sẽ tải lại ở lần đồng bộ sau.');
-    if (!f.own) throw new HubError(403, 'forbidden_unit', `Tệp này không thuộc hồ sơ nào của đơn vị ${device.unitCode}; máy không được tải về.`);
-    return { size: f.size, mime: f.mime };
+    const held = await this.heldByUnit(sha256, device.unitCode);
+    if (!held) throw new HubError(404, 'file_not_found', 'Tỉnh chưa nhận đủ tệp trang này (máy đã quét chưa gửi xong); sẽ tải lại ở lần đồng bộ sau.');
+    return held;
   }
 
   /**
-   * Appends one chunk at `offset`. The chunk's SHA-256 must match `checksumBase64`; a chunk cut
-   * short or corrupted is discarded whole, so a resume re-sends at most one chunk. At the last
-   * byte the whole file's SHA-256 is verified before it enters the blob store.
+   * Appends one chunk at `offset` to the device's own session. The chunk's SHA-256 must match
+   * `checksumBase64`; a chunk cut short or corrupted is discarded whole, so a resume re-sends at
+   * most one chunk. At the last byte the whole file's SHA-256 is verified before it enters the
+   * blob store.
    */
   async appendChunk(device: AuthedDevice, sha256: string, offset: number, checksumBase64: string, chunk: Buffer): Promise<Omit<FileStateResponse, 'hubTime'>> {
     return this.withFileLock(sha256, async () => {
-      const state = await this.fileState(device, sha256);
+      const held = await this.heldByUnit(sha256, device.unitCode);
+      if (held) return { sha256, size: held.size, offset: held.size, complete: true };
+      const s = await this.ownSession(device, sha256);
+      if (!s) throw this.notFound();
+      const state = { sha256, size: s.size, offset: s.offset, complete: s.complete };
       if (state.complete) return state;
       if (offset !== state.offset) {
         throw new HubError(409, 'offset_mismatch', `Vị trí ghi ${offset} khác vị trí hub đang có (${state.offset}); hỏi lại vị trí (HEAD) rồi gửi tiếp.`, { offset: state.offset }, {
@@ -595,7 +785,7 @@ export class Hub {
           'upload-offset': String(state.offset),
         });
       }
-      const temp = this.tempPath(sha256);
+      const temp = this.tempPath(sha256, device.deviceId);
       const fh = await fsp.open(temp, 'r+');
       try {
         await fh.write(chunk, 0, chunk.length, offset);
@@ -604,8 +794,10 @@ export class Hub {
         await fh.close();
       }
       const newOffset = offset + chunk.length;
+      const setOffset = (n: number) =>
+        this.db.query('UPDATE uploads SET upload_offset = $3, updated_at = now() WHERE sha256 = $1 AND device_id = $2', [sha256, device.deviceId, n]);
       if (newOffset < state.size) {
-        await this.db.query('UPDATE uploads SET upload_offset = $2, updated_at = now() WHERE sha256 = $1', [sha256, newOffset]);
+        await setOffset(newOffset);
         return { sha256, size: state.size, offset: newOffset, complete: false };
       }
       // The last chunk: verify the whole file.
@@ -613,22 +805,32 @@ export class Hub {
       const whole = await hashFile(temp);
       if (whole !== sha256) {
         await fsp.writeFile(temp, Buffer.alloc(0));
-        await this.db.query('UPDATE uploads SET upload_offset = 0, updated_at = now() WHERE sha256 = $1', [sha256]);
+        await setOffset(0);
         throw new HubError(STATUS_CHECKSUM_MISMATCH, 'file_checksum_mismatch', 'Toàn bộ tệp không khớp SHA-256 đã khai; hub đã xoá phần đã nhận, cần tải lại từ đầu.', { offset: 0 }, {
           'upload-offset': '0',
         });
       }
-      const mime = (await this.db.query<{ mime: string }>('SELECT mime FROM uploads WHERE sha256 = $1', [sha256])).rows[0]?.mime ?? 'application/octet-stream';
-      const location = await this.blobs.putFile(sha256, temp);
-      await this.db.transaction(async (tx) => {
-        await tx.query(
-          `INSERT INTO files (sha256, size, mime, verified, path, verified_at) VALUES ($1, $2, $3, true, $4, now())
-           ON CONFLICT (sha256) DO UPDATE SET verified = true, path = EXCLUDED.path, verified_at = now()`,
-          [sha256, state.size, mime, location],
-        );
-        await tx.query('DELETE FROM uploads WHERE sha256 = $1', [sha256]);
-      });
+      // Recorded as verified BEFORE the bytes move: whatever stops the finish from here on, the
+      // next request of this device completes it (ownSession) instead of finding a lost file.
+      await setOffset(state.size);
+      await this.finishUpload(device, sha256, state.size, s.mime);
       return { sha256, size: state.size, offset: state.size, complete: true };
+    });
+  }
+
+  /** Verified bytes → the blob store, then the file, the unit's grant and the session's end in one transaction. */
+  private async finishUpload(device: AuthedDevice, sha256: string, size: number, mime: string): Promise<void> {
+    const temp = this.tempPath(sha256, device.deviceId);
+    const location = (await fsp.stat(temp).then(() => true, () => false)) ? await this.blobs.putFile(sha256, temp) : this.blobs.location(sha256);
+    await this.faults.afterBlobStored?.(sha256);
+    await this.db.transaction(async (tx) => {
+      await tx.query(
+        `INSERT INTO files (sha256, size, mime, verified, path, verified_at) VALUES ($1, $2, $3, true, $4, now())
+         ON CONFLICT (sha256) DO UPDATE SET verified = true, path = EXCLUDED.path, verified_at = COALESCE(files.verified_at, now())`,
+        [sha256, size, mime, location],
+      );
+      await tx.query('INSERT INTO file_units (sha256, unit_code) VALUES ($1, $2) ON CONFLICT DO NOTHING', [sha256, device.unitCode]);
+      await tx.query('DELETE FROM uploads WHERE sha256 = $1 AND device_id = $2', [sha256, device.deviceId]);
     });
   }
 }

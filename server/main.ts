@@ -5,6 +5,7 @@
 //   enroll:create --unit CODE [--ttl-hours 72]   print a one-time enrolment code
 //   devices:list [--unit CODE]              list devices
 //   devices:revoke --device ID              revoke a device (its token stops working at once)
+//   enrolments:list [--unit CODE]           every enrolment attempt (address, unit, outcome)
 //   publish:catalogue --file F --version V [--unit CODE]   publish a catalogue update
 //   publish:holidays --file F --version V [--unit CODE]    publish a holiday-table update
 //   export:national --unit CODE [--since ISO|yyyy-mm-dd] [--out FILE]   DongBoHoSoMC + CapNhatTienDoHoSoMC
@@ -16,7 +17,7 @@
 import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { configFromEnv, ensureDataDir, openHub } from './app';
+import { configFromEnv, ensureDataDir, faultsFromEnv, openHub } from './app';
 import type { HubConfig } from './app';
 import { startHubServer } from './http';
 import { ADMIN_COMMANDS, INPUT_FILE_OPTIONS, errorLine, isAdminCommand } from './commands';
@@ -127,7 +128,7 @@ async function serve(cfg: HubConfig): Promise<number> {
     }
     process.once('exit', claim.release); // also when start-up fails
   }
-  const opened = await openHub(cfg);
+  const opened = await openHub({ ...cfg, faults: faultsFromEnv() });
   channel?.serve(opened);
   const running = await startHubServer(opened.hub, { host: cfg.host, port: cfg.port, tls: cfg.tls });
   console.error(`[hub] đang phục vụ ${running.url} (giao thức v1, CSDL ${opened.db.kind === 'pg' ? 'PostgreSQL' : `PGlite tại ${cfg.dataDir}`})`);
@@ -148,7 +149,7 @@ async function serve(cfg: HubConfig): Promise<number> {
 async function main(): Promise<number> {
   const { command, opts } = args(process.argv.slice(2));
   if (command !== 'serve' && !isAdminCommand(command)) {
-    throw new Error(`Lệnh không có: ${command}. Các lệnh: serve, migrate, unit:create, enroll:create, devices:list, devices:revoke, publish:catalogue, publish:holidays, export:national.`);
+    throw new Error(`Lệnh không có: ${command}. Các lệnh: serve, migrate, unit:create, enroll:create, devices:list, devices:revoke, enrolments:list, updates:publish, publish:catalogue, publish:holidays, export:national.`);
   }
   const cfg = configFromEnv();
   // With PostgreSQL one serving process per core (at most 4: each holds up to 26

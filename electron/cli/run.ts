@@ -87,6 +87,11 @@ export async function runCli(argv: string[], out: NodeJS.WritableStream = proces
       case 'seed': {
         const count = intOption(values.count, 1000, 'count');
         const seed = intOption(values.seed, 1, 'seed');
+        if (services.sync.identity()) {
+          // Demo dossiers must never reach the province (issue 13 §8).
+          process.stderr.write('Thư mục dữ liệu này đã đăng ký đồng bộ với tỉnh: không tạo dữ liệu mẫu ở đây (dữ liệu mẫu không được lên tỉnh). Dùng một thư mục khác (--data-dir).\n');
+          return 1;
+        }
         const info = await call<AppInfo>('app.info', {});
         if (!info.settings) {
           await call('settings.save', DEMO_UNIT);

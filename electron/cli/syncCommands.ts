@@ -1,5 +1,6 @@
 // CLI: enrolment with the province hub and sync runs (`npm run cli -- enroll|sync`).
-// Progress goes to stderr; `sync` exits non-zero when the run failed or items were refused.
+// Progress goes to stderr; `sync` exits non-zero when the run failed, items were refused, or
+// anything still waits to be sent or fetched.
 import type { AppServices } from '../services/app';
 import { AppError } from '../services/errors';
 
@@ -48,7 +49,20 @@ export async function syncCommand(services: AppServices, status: boolean, out: N
   out.write(JSON.stringify(r) + '\n');
   if (r.error) process.stderr.write(`Lỗi: ${r.error}\n`);
   if (r.failed) process.stderr.write(`${r.failed} thay đổi bị tỉnh từ chối: xem \`sync --status\`.\n`);
-  return r.ok ? 0 : 1;
+  const waiting = waitingLine(services.sync.status());
+  if (waiting) process.stderr.write(`${waiting}\n`);
+  else if (r.ok) process.stderr.write('Đã đồng bộ: không còn gì chờ gửi hay chờ tải về.\n');
+  return r.ok && !waiting ? 0 : 1;
+}
+
+/** What still waits after a run (issue 13 §8): changes and pages to send, pages to fetch; null when nothing does. */
+export function waitingLine(st: { counts: { queued: number; sending: number }; files: { queued: number }; downloads: { waiting: number } }): string | null {
+  const parts: string[] = [];
+  const changes = st.counts.queued + st.counts.sending;
+  if (changes) parts.push(`${changes} thay đổi chưa gửi`);
+  if (st.files.queued) parts.push(`${st.files.queued} trang chưa gửi lên tỉnh`);
+  if (st.downloads.waiting) parts.push(`${st.downloads.waiting} trang chưa tải về từ tỉnh`);
+  return parts.length ? `Còn chờ: ${parts.join(', ')}. Chạy lại \`sync\` khi có mạng (xem \`sync --status\`).` : null;
 }
 
 function defaultDeviceName(): string {

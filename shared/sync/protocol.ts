@@ -362,6 +362,14 @@ export interface PullResponse {
   /** Pass it back as ?cursor= next time; it may move past items that were not for this device. */
   cursor: number;
   more: boolean;
+  /**
+   * The hub's identity (PROTOCOL.md §6): a new epoch, or a cursor past `head`, means the hub's
+   * database was restored or replaced; the device pulls again from 0 and re-sends. Absent
+   * from hubs older than issue 13.
+   */
+  epoch?: string;
+  /** The highest cursor the hub has handed out. */
+  head?: number;
 }
 
 export interface DossierSyncState {

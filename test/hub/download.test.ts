@@ -92,12 +92,13 @@ describe.each(await backends())('file download on %s', (backend) => {
     for (const ignored of [undefined, '', 'bytes=0-1,5-9', 'bytes=9-3', 'items=0-1', 'bytes=-']) expect(parseRange(ignored, 100)).toBeNull();
   });
 
-  it('refuses another unit’s device (403), an unverified or unknown file (404), no token (401)', async () => {
+  it('refuses another unit’s device, an unverified or unknown file (the same 404), no token (401)', async () => {
     const stranger = await h.device('000.00.14.H12', 'Xã bên');
     const foreign = await get(h.url, content, auth(stranger));
-    expect(foreign.status).toBe(403);
-    expect(JSON.parse(foreign.body.toString()).error.message).toMatch(/không thuộc hồ sơ nào của đơn vị 000\.00\.14\.H12/);
+    expect(foreign.status).toBe(404);
     expect(foreign.body.includes(file.subarray(0, 64))).toBe(false);
+    const unknown = await get(h.url, `/v1/files/${sha(randomBytes(16))}/content`, auth(stranger));
+    expect(JSON.parse(unknown.body.toString()).error).toEqual(JSON.parse(foreign.body.toString()).error);
 
     // Half uploaded: not served yet, to anyone of the unit.
     const half = randomBytes(200_000);

@@ -147,10 +147,15 @@ describe.each(await backends())('resumable files on %s', (backend) => {
     expect(st.files.every((f) => f.verified)).toBe(true);
     await expectStored(p1);
     await expectStored(p2);
-    // Another device (even of another unit) with the same page: complete at once, no bytes.
-    const other = await h.device('000.00.14.H12', 'Máy xã khác');
-    const again = await other.client.uploadFile(sha(p1), p1.length, reader(p1));
+    // Another device of the same unit with the same page: complete at once, no bytes.
+    const sibling = await h.device(UNIT, 'Máy A2');
+    const again = await sibling.client.uploadFile(sha(p1), p1.length, reader(p1));
     expect(again).toMatchObject({ complete: true, bytesSent: 0 });
+    // A device of another unit must send the bytes itself (a hash proves nothing); the store keeps one copy.
+    const other = await h.device('000.00.14.H12', 'Máy xã khác');
+    const sent = await other.client.uploadFile(sha(p1), p1.length, reader(p1));
+    expect(sent).toMatchObject({ complete: true, bytesSent: p1.length });
+    await expectStored(p1);
     // A device cannot read the state of a file its unit never sent.
     const stranger = await h.device('000.00.15.H12', 'Máy lạ');
     await expect(stranger.client.fileOffset(sha(p2))).rejects.toMatchObject({ status: 404 });

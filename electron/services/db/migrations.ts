@@ -712,6 +712,15 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    version: 11,
+    name: 'the hub’s epoch beside the pull cursor',
+    up: (db) => {
+      // Issue 13 §3: a new epoch (or a cursor past the hub's head) means the hub was restored;
+      // the engine then pulls from 0 and re-sends (sync/engine.ts pullAll). NULL = not seen yet.
+      db.exec('ALTER TABLE sync_state ADD COLUMN hub_epoch TEXT');
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

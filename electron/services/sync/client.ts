@@ -229,8 +229,10 @@ export class SyncClient {
     if (e instanceof SyncError) return e;
     const err = e as Error & { cause?: { code?: string; message?: string } };
     const timeout = err.name === 'TimeoutError' || err.name === 'AbortError';
-    const detail = err.cause?.code ?? err.cause?.message ?? err.message;
-    return new SyncError(timeout ? `Hub không trả lời sau ${Math.round(this.opts.timeoutMs / 1000)} giây.` : `Mất kết nối tới hub (${detail}).`, 0, timeout ? 'timeout' : 'network', true);
+    const cause = err.cause?.code ?? err.cause?.message ?? err.message;
+    // The library's code (UND_ERR_SOCKET, ECONNREFUSED…) stays in details for the logs; the
+    // clerk reads what happened and what to do (issue 13 §8).
+    return new SyncError(timeout ? `Hub không trả lời sau ${Math.round(this.opts.timeoutMs / 1000)} giây; sẽ thử lại.` : networkErrorText(err.cause?.code), 0, timeout ? 'timeout' : 'network', true, { cause });
   }
 
   /** Runs op, retrying retryable failures with backoff. */
@@ -465,4 +467,15 @@ export async function enroll(hubUrl: string, enrolmentCode: string, deviceName: 
   const deviceToken = 'dt_' + randomBytes(32).toString('base64url');
   const r = await c['retrying'](() => c.request('POST', '/enroll', { json: { enrolmentCode, deviceName, deviceToken }, auth: false }));
   return r.body as EnrollResponse;
+}
+
+/** A network failure in words for the clerk, from the code Node or undici gives (never the code itself). */
+export function networkErrorText(code: string | undefined): string {
+  const c = code ?? '';
+  if (c === 'ECONNREFUSED') return 'Hub của tỉnh không nhận kết nối (máy chủ chưa chạy hoặc sai địa chỉ); sẽ thử lại.';
+  if (c === 'ENOTFOUND' || c === 'EAI_AGAIN') return 'Không tìm thấy địa chỉ hub của tỉnh (kiểm tra mạng Internet hoặc tên máy chủ); sẽ thử lại.';
+  if (/TIMEOUT|ETIMEDOUT/.test(c)) return 'Hub của tỉnh không trả lời kịp (mạng chậm hoặc đứt); sẽ thử lại.';
+  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME|ERR_TLS/.test(c)) return 'Chứng chỉ bảo mật của hub không hợp lệ hoặc không được tin cậy; liên hệ quản trị hệ thống của tỉnh.';
+  if (c === 'ENETUNREACH' || c === 'EHOSTUNREACH') return 'Máy không có đường mạng tới hub của tỉnh (kiểm tra cáp mạng, wifi); sẽ thử lại.';
+  return 'Mất kết nối tới hub của tỉnh giữa chừng; sẽ thử lại khi mạng ổn định.';
 }

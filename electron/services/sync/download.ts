@@ -12,6 +12,7 @@ import { AppError } from '../errors';
 import type { PagesContext } from '../pages/index';
 import { storeDownloadedPage } from '../pages/fromSync';
 import { SyncError, type DownloadStats, type SyncClient } from './client';
+import { checkedSha256 } from './pulledCheck';
 
 export const DOWNLOAD_MISMATCH = 'Tệp tải về không khớp mã kiểm tra (SHA-256) nên đã bị bỏ; sẽ tải lại ở lần đồng bộ sau.';
 
@@ -42,7 +43,7 @@ class Mismatch extends Error {}
 
 /** Where a download in progress is kept (the page store's file system, so the data is close). */
 export function partialPath(dataDir: string, sha256: string): string {
-  return path.join(dataDir, 'sync-downloads', `${sha256}.part`);
+  return path.join(dataDir, 'sync-downloads', `${checkedSha256(sha256)}.part`);
 }
 
 const sha256Of = (data: Buffer) => createHash('sha256').update(data).digest('hex');

@@ -46,6 +46,7 @@ import { applyPulledItems, applyStream, type ApplyDeps, type ApplyStats } from '
 import { downloadPending } from './download';
 import { PageStore, type PagesContext } from '../pages/index';
 import type { CloseFacts } from './closing';
+import { checkPulledItems, checkedSha256, keepSetAside } from './pulledCheck';
 
 export interface SyncEngineOptions {
   db: Db;
@@ -197,6 +198,7 @@ export class SyncEngine {
       .transaction(() => {
         saveIdentity(this.db, enrolment);
         if (before && before.unitCode !== enrolment.unitCode) this.db.prepare('UPDATE sync_state SET pull_cursor = 0 WHERE id = 1').run();
+        this.db.prepare('UPDATE sync_state SET hub_epoch = NULL WHERE id = 1').run(); // a new enrolment: the hub's epoch is learnt anew
         if (r.hubTime) this.db.prepare('UPDATE sync_state SET clock_skew_ms = ?, clock_checked_at = ? WHERE id = 1').run(r.hubTime - this.opts.now(), this.opts.now());
       })
       .immediate();
@@ -289,13 +291,27 @@ export class SyncEngine {
       this.db.prepare('UPDATE sync_state SET last_attempt_at = ? WHERE id = 1').run(this.opts.now());
       // Records and files travel side by side: the link never idles during a round trip.
       const [pushR, filesR] = await Promise.allSettled([this.pushAll(client, id, report, progress), this.uploadAll(client, report, progress)]);
-      const firstError = pushR.status === 'rejected' ? pushR.reason : filesR.status === 'rejected' ? filesR.reason : null;
-      if (firstError) throw firstError;
-      this.markSynced();
+      const sendError: unknown = pushR.status === 'rejected' ? pushR.reason : filesR.status === 'rejected' ? filesR.reason : null;
+      if (!sendError) this.markSynced();
+      // A change or page that could not be sent never stops this PC from receiving the
+      // others' changes (issue 13 §8): the pull runs anyway, and the run then reports the
+      // stuck item.
       progress('pull', 'Đang nhận thay đổi từ tỉnh…');
-      await this.pullAll(client, id, report);
-      await this.downloadAll(client, report, progress);
+      let pullError: unknown = null;
+      try {
+        if (await this.pullAll(client, id, report)) {
+          // The hub was restored from an older copy: everything it lacks goes again (the hub
+          // keeps each event once by its id), then what the others re-sent is pulled.
+          progress('push', 'Hub của tỉnh đã được khôi phục từ bản sao lưu: đang gửi lại các thay đổi và trang…');
+          await this.pushAll(client, id, report, progress);
+          await this.uploadAll(client, report, progress);
+        }
+        await this.downloadAll(client, report, progress);
+      } catch (e) {
+        pullError = e;
+      }
       this.recordSkew(client);
+      if (sendError || pullError) throw sendError ?? pullError;
       const now = this.opts.now();
       this.db.prepare('UPDATE sync_state SET last_success_at = ?, last_error = NULL, last_error_at = NULL WHERE id = 1').run(now);
       report.ok = true;
@@ -370,6 +386,7 @@ export class SyncEngine {
 
   /** Where the page store (pages/pageStore.ts) keeps a blob. */
   private blobPath(sha256: string): string {
+    checkedSha256(sha256);
     return path.join(this.opts.dataDir, 'pages', sha256.slice(0, 2), sha256.slice(2, 4), `${sha256}.png`);
   }
 
@@ -420,7 +437,9 @@ export class SyncEngine {
             report.files.failed++;
           } else {
             retry.run(msg, f.sha256);
-            stop = e; // the link or the device's rights: the others would fail the same way
+            // The link or the device's rights: the others would fail the same way. The run's
+            // error names the page that is stuck.
+            stop = e instanceof SyncError ? new SyncError(`Trang ${f.sha256.slice(0, 12)}… chưa gửi được lên tỉnh: ${msg}`, e.status, e.code, e.retryable, e.details) : e;
           }
         } finally {
           await fh.close();
@@ -460,15 +479,43 @@ export class SyncEngine {
       .run(this.opts.now());
   }
 
-  private async pullAll(client: SyncClient, id: DeviceIdentity, report: SyncRunReport): Promise<void> {
+  /**
+   * Pulls every page. The first page tells the hub's epoch and head (issue 13 §3): a new
+   * epoch, or a stored cursor past the head, means the hub's database was restored or
+   * replaced. The pull then starts again from 0 (what is already here is skipped by event id),
+   * and every change and page this PC had sent is queued again; returns true then.
+   */
+  private async pullAll(client: SyncClient, id: DeviceIdentity, report: SyncRunReport): Promise<boolean> {
+    const start = this.db.prepare('SELECT pull_cursor AS cursor, hub_epoch AS epoch FROM sync_state WHERE id = 1').get() as { cursor: number; epoch: string | null };
+    const first = await client.pull(start.cursor, 1);
+    let restored = false;
+    if (first.epoch !== undefined) {
+      restored = (start.epoch !== null && first.epoch !== start.epoch) || (first.head !== undefined && start.cursor > first.head);
+      this.db
+        .transaction(() => {
+          this.db.prepare('UPDATE sync_state SET hub_epoch = ? WHERE id = 1').run(first.epoch);
+          if (!restored) return;
+          this.db.prepare('UPDATE sync_state SET pull_cursor = 0 WHERE id = 1').run();
+          this.db.prepare(`UPDATE outbox SET state = 'queued', acked_at = NULL WHERE state = 'acked'`).run();
+          this.db.prepare(`UPDATE sync_files SET state = 'queued' WHERE state = 'verified'`).run();
+        })
+        .immediate();
+    }
+    await this.pullPages(client, id, report);
+    return restored;
+  }
+
+  private async pullPages(client: SyncClient, id: DeviceIdentity, report: SyncRunReport): Promise<void> {
     const cursor = this.db.prepare('SELECT pull_cursor FROM sync_state WHERE id = 1').pluck().get() as number;
     const problems: string[] = [];
     await client.pullAll(cursor, (page) => {
       if (this.closed) throw new Error('closed');
       const stats: ApplyStats = { events: 0, dossiersAdded: 0, updates: 0, problems };
+      const { good, bad } = checkPulledItems(page.items, id.unitCode);
+      problems.push(...keepSetAside(this.opts.dataDir, bad, this.opts.now()));
       this.db
         .transaction(() => {
-          applyPulledItems(this.applyDeps(), id, page.items, stats);
+          applyPulledItems(this.applyDeps(), id, good, stats);
           this.db.prepare('UPDATE sync_state SET pull_cursor = ? WHERE id = 1').run(page.cursor);
         })
         .immediate();
