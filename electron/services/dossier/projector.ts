@@ -44,6 +44,8 @@ export interface ProjectOptions {
   now?: number;
   events?: readonly SyncEvent[];
   deferIndex?: (id: number, searchBody: string) => void;
+  /** Pulled events the caller holds parsed already, by (lower-case) event id. */
+  parsed?: ReadonlyMap<string, SyncEvent>;
   /** The caller knows the stream and its code are new here (a bulk load that drops the indexes while loading). */
   newStream?: boolean;
 }
@@ -138,7 +140,7 @@ export class DossierProjector {
   project(stream: string, opts: ProjectOptions = {}): Projection | CodeClash | null {
     if (!this.db.inTransaction) throw new Error('project() must run inside the transaction of the change');
     const now = opts.now ?? Date.now();
-    const events = opts.events ?? eventLog(this.db, stream, this.deps.identity());
+    const events = opts.events ?? eventLog(this.db, stream, this.deps.identity(), opts.parsed);
     const { state, conflicts } = deriveDossier(events);
     if (!state) return null;
     const initial = state.appointmentAt;

@@ -93,18 +93,19 @@ export function dossierUid(db: Db, dossierId: number): string {
   return uid;
 }
 
-/** The merged log of one stream: this device's own events (outbox) + the pulled ones. */
-export function eventLog(db: Db, stream: string, id: WireIdentity): SyncEvent[] {
+/** The merged log of one stream: this device's own events (outbox) + the pulled ones (stored with lower-case ids). */
+export function eventLog(db: Db, stream: string, id: WireIdentity, parsed?: ReadonlyMap<string, SyncEvent>): SyncEvent[] {
   let s = logStmts.get(db);
   if (!s) {
     s = {
       own: db.prepare<unknown[]>(`SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE stream = ?`),
-      remote: db.prepare<unknown[]>('SELECT event FROM sync_remote_events WHERE stream = ?').pluck(),
+      remote: db.prepare<unknown[]>('SELECT event_id AS id, event FROM sync_remote_events WHERE stream = ?'),
     };
     logStmts.set(db, s);
   }
   const own = (s.own.all(stream) as OutboxRow[]).map((r) => toWireEvent(r, id));
-  const remote = (s.remote.all(stream) as string[]).map((t) => JSON.parse(t) as SyncEvent);
+  // `parsed`: events the caller holds already (a pull page just stored), not parsed again.
+  const remote = (s.remote.all(stream) as { id: string; event: string }[]).map((r) => parsed?.get(r.id) ?? (JSON.parse(r.event) as SyncEvent));
   return [...own, ...remote];
 }
 

@@ -50,12 +50,15 @@ export function applyPulledItems(deps: ApplyDeps, id: WireIdentity, items: PullI
     'INSERT INTO sync_remote_events (event_id, stream, type, device_id, at, event, cursor, applied_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );
   const touched = new Map<string, Set<string>>();
+  // The events stored here, as parsed objects: the projector does not parse them again.
+  const parsed = new Map<string, SyncEvent>();
   for (const item of items) {
     if (item.kind === 'event') {
       const e = item.event;
       const eventId = e.eventId.toLowerCase();
       if (known.get(eventId, eventId)) continue; // already here (or our own, sent under an older enrolment)
       insert.run(eventId, e.dossierId, e.type, e.deviceId, e.at, JSON.stringify(e), item.cursor, deps.now());
+      parsed.set(eventId, e);
       stats.events++;
       if (e.type.startsWith('dossier.')) {
         let s = touched.get(e.dossierId);
@@ -92,7 +95,7 @@ export function applyPulledItems(deps: ApplyDeps, id: WireIdentity, items: PullI
       stats.updates++;
     }
   }
-  for (const [stream, fresh] of touched) applyStream(deps, id, stream, fresh, stats);
+  for (const [stream, fresh] of touched) applyStream(deps, id, stream, fresh, stats, parsed);
 }
 
 /**
@@ -102,9 +105,16 @@ export function applyPulledItems(deps: ApplyDeps, id: WireIdentity, items: PullI
  * another PC (pages/fromSync.ts), the review decisions of other PCs (pages/review.ts).
  * `fresh` = remote event ids applied in this call.
  */
-export function applyStream(deps: ApplyDeps, id: WireIdentity, stream: string, fresh: Set<string>, stats: ApplyStats): void {
+export function applyStream(
+  deps: ApplyDeps,
+  id: WireIdentity,
+  stream: string,
+  fresh: Set<string>,
+  stats: ApplyStats,
+  parsed?: ReadonlyMap<string, SyncEvent>,
+): void {
   const { db } = deps;
-  const p = deps.projector.project(stream, { now: deps.now() });
+  const p = deps.projector.project(stream, { now: deps.now(), ...(parsed ? { parsed } : {}) });
   if (!p) return; // moves of a dossier whose receipt has not arrived yet: applied when it does
   if ('clash' in p) {
     stats.problems.push(`Hồ sơ ${p.clash} của máy khác trùng mã với một hồ sơ trên máy này; chưa thêm được (báo quản trị hệ thống của tỉnh).`);
