@@ -91,7 +91,7 @@ describe('tiếp nhận bằng bàn phím', () => {
     const id = list.items.find((d) => d.code === code)!.id;
     const form = await run.call('forms.render', { kind: 'mau01', id });
     const pdfFile = path.join(run.dataDir, 'mau01.pdf');
-    fs.writeFileSync(pdfFile, Buffer.from(form.pdfBase64, 'base64'));
+    fs.writeFileSync(pdfFile, await run.file(form.url));
     const text = execFileSync('pdftotext', ['-layout', pdfFile, '-'], { encoding: 'utf8' });
     const flat = text.replace(/\s+/g, ' ');
     expect(flat).toContain(code);

@@ -125,7 +125,7 @@ describe('trang quét ngược', () => {
 
     // The kept original is the file as scanned (upside down).
     const original = await run.call('pages.image', { pageId: stored.id, variant: 'original' });
-    expect(Buffer.from(original.dataBase64, 'base64').equals(fs.readFileSync(file))).toBe(true);
+    expect((await run.file(original.url)).equals(fs.readFileSync(file))).toBe(true);
     expect(run.dialogs).toEqual([]);
     expect(run.pageErrors, run.pageErrors.join('\n')).toEqual([]);
   }, 150_000);
