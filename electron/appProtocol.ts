@@ -6,6 +6,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Protocol } from 'electron';
 import { MIME } from './transport/mime';
+import { FILES_PATH, fileResponse, type FileTokens } from './services/files';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'motcua';
@@ -28,9 +29,14 @@ const text = (status: number, message: string, csp: string): AppResponse => ({
 /**
  * The answer to one app:// request: a file of rendererDir (the built renderer), with the
  * app's CSP; nothing outside it, nothing of another host, only GET and HEAD, 400 for a
- * malformed address.
+ * malformed address. Under FILES_PATH: the file a token names (services/files.ts), nothing else.
  */
-export async function appResponse(req: { method: string; url: string }, rendererDir: string, csp: string): Promise<AppResponse> {
+export async function appResponse(
+  req: { method: string; url: string; range?: string },
+  rendererDir: string,
+  csp: string,
+  files?: FileTokens,
+): Promise<AppResponse> {
   if (req.method !== 'GET' && req.method !== 'HEAD') return text(405, 'Method not allowed', csp);
   let url: URL;
   try {
@@ -39,6 +45,11 @@ export async function appResponse(req: { method: string; url: string }, renderer
     return text(400, 'Bad request', csp);
   }
   if (url.protocol !== `${APP_SCHEME}:` || url.host !== APP_HOST) return text(404, 'Not found', csp);
+  // A page image or PDF by its token (services/files.ts); the query is never part of it.
+  if (url.pathname.startsWith(FILES_PATH)) {
+    const r = fileResponse(files, { method: req.method, rest: url.search ? '' : url.pathname.slice(FILES_PATH.length), range: req.range });
+    return r.status === 200 ? r : { ...r, headers: { ...r.headers, 'content-security-policy': csp } };
+  }
   let rel: string;
   try {
     rel = decodeURIComponent(url.pathname);
@@ -75,9 +86,10 @@ export function registerAppScheme(protocol: Pick<Protocol, 'registerSchemesAsPri
 }
 
 /** After 'ready': serves app:// from the built renderer. */
-export function handleAppProtocol(protocol: Pick<Protocol, 'handle'>, rendererDir: string, csp: string): void {
+export function handleAppProtocol(protocol: Pick<Protocol, 'handle'>, rendererDir: string, csp: string, files?: FileTokens): void {
   protocol.handle(APP_SCHEME, async (request) => {
-    const r = await appResponse({ method: request.method, url: request.url }, rendererDir, csp);
+    const range = request.headers.get('range') ?? undefined;
+    const r = await appResponse({ method: request.method, url: request.url, range }, rendererDir, csp, files);
     return new Response(r.body ? new Uint8Array(r.body) : null, { status: r.status, headers: r.headers });
   });
 }

@@ -9,13 +9,15 @@ import { dispatch } from './ipc/dispatch';
 import { defaultDataDir } from './paths';
 import { RENDERER_CSP } from './transport/loopback';
 import { PUSH_CHANNEL } from '../shared/ipc/push';
-import { APP_INDEX_URL, handleAppProtocol, registerAppScheme } from './appProtocol';
+import { APP_INDEX_URL, APP_ORIGIN, handleAppProtocol, registerAppScheme } from './appProtocol';
+import { FILES_PATH, FileTokens } from './services/files';
 import { allowPermissionCheck, allowPermissionRequest, devToolsAllowed, externalLinkAllowed } from './shell/policy';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const IPC_CALL = 'motcua:call';
 const rendererDir = path.join(here, '..', 'renderer');
 const rendererUrl = APP_INDEX_URL; // served by appProtocol.ts, not file://
+const files = new FileTokens(); // page images and PDFs by URL (services/files.ts)
 
 // One instance per data folder: two windows writing the same counter would confuse the clerk.
 if (!app.requestSingleInstanceLock()) app.quit();
@@ -45,7 +47,7 @@ async function createWindow() {
   const { openAppServices } = await import('./services/app');
   let services: ReturnType<typeof openAppServices>;
   try {
-    services = openAppServices({ dataDir: app.getPath('userData'), appVersion: app.getVersion(), nativeBinding: nativeBinding(), autoSync: true });
+    services = openAppServices({ dataDir: app.getPath('userData'), appVersion: app.getVersion(), nativeBinding: nativeBinding(), autoSync: true, files });
   } catch (e) {
     dialog.showErrorBox('Không mở được dữ liệu', e instanceof Error ? e.message : String(e));
     app.quit();
@@ -131,6 +133,7 @@ app.whenReady().then(async () => {
     callback({ cancel: fromPage && !ok });
   });
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    if (details.url.startsWith(APP_ORIGIN + FILES_PATH)) return callback({ responseHeaders: details.responseHeaders }); // its own CSP (files.ts)
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [RENDERER_CSP] } });
   });
   // The document camera (video only, from our own page); nothing else (shell/policy.ts).
@@ -138,7 +141,7 @@ app.whenReady().then(async () => {
   session.defaultSession.setPermissionRequestHandler((_wc, permission, callback, details) => {
     callback(allowPermissionRequest(permission, details as Parameters<typeof allowPermissionRequest>[1], isAppUrl));
   });
-  handleAppProtocol(protocol, rendererDir, RENDERER_CSP);
+  handleAppProtocol(protocol, rendererDir, RENDERER_CSP, files);
   session.defaultSession.setPermissionCheckHandler((_wc, permission, _origin, details) => allowPermissionCheck(permission, details, isAppUrl));
   await createWindow();
   if (app.isPackaged) {

@@ -26,11 +26,14 @@ import { addPages, requireComponent, requireDossier } from './pages/index';
 import { CaptureService, type CaptureOptions } from './scanner/index';
 import { captureHandlers } from './scanner/handlers';
 import { SyncEngine, type SyncEngineOptions } from './sync/engine';
+import { FileTokens } from './files';
 
 export const DB_FILE_NAME = 'motcua.sqlite';
 
 export interface AppServicesOptions {
   dataDir: string;
+  /** Page images and PDFs by URL (files.ts); Electron makes it first, to serve app://motcua/files/. */
+  files?: FileTokens;
   now?: () => EpochMs;
   appVersion?: string;
   /** The Electron build of better-sqlite3 (see electron/main.ts). */
@@ -69,6 +72,8 @@ export interface AppServices {
   projector: DossierProjector;
   /** What changed, for the push channel of the transports (changes.ts). */
   changes: Changes;
+  /** The files the calls handed out by URL (files.ts). */
+  files: FileTokens;
 }
 
 /** The dossier projector of a connection, over the unit's settings and holiday table. */
@@ -82,6 +87,7 @@ export function openAppServices(opts: AppServicesOptions): AppServices {
   const db = openDatabase(path.join(opts.dataDir, DB_FILE_NAME), { nativeBinding: opts.nativeBinding, check: opts.check });
   try {
     const changes = new Changes();
+    const files = opts.files ?? new FileTokens();
     const settings = new SettingsStore(db);
     const procedures = new ProcedureStore(db, now);
     procedures.importCatalogue();
@@ -91,7 +97,7 @@ export function openAppServices(opts: AppServicesOptions): AppServices {
     reprojectIfNeeded(db, projector, now);
     const dossiers = new DossierService({ db, now, settings, procedures, holidays, citizens, projector });
     const guidance = new GuidanceService(db, now, settings, procedures);
-    const forms = new FormService(opts.dataDir, settings, dossiers, guidance);
+    const forms = new FormService(opts.dataDir, settings, dossiers, guidance, files);
     const pageStore = new PageStore(opts.dataDir);
     const ocr = new OcrQueue({ db, store: pageStore, now, size: opts.ocrWorkers ?? 2, createEngine: opts.ocrEngine, changes });
     const pages: PagesContext = { db, dataDir: opts.dataDir, now, store: pageStore, projector, onQueued: () => ocr.kick() };
@@ -135,7 +141,7 @@ export function openAppServices(opts: AppServicesOptions): AppServices {
       'holidays.save': (i) => holidays.save(i),
       'holidays.delete': (i) => holidays.delete(i.date),
 
-      ...pageHandlers({ pages, ocr, imports, actor: () => settings.get()?.clerkName ?? '' }),
+      ...pageHandlers({ pages, ocr, imports, files, actor: () => settings.get()?.clerkName ?? '' }),
       ...captureHandlers(capture),
 
       'sync.status': () => sync.status(),
@@ -181,6 +187,7 @@ export function openAppServices(opts: AppServicesOptions): AppServices {
       sync,
       projector,
       changes,
+      files,
       seedDemo: (count, seedOpts) => seedDemoDossiers({ db, now, settings, procedures, holidays, projector }, count, seedOpts),
       exportDossiers: (o) => exportDossiers(db, projector, { unitCode: settings.get()?.unitCode ?? '', unitName: settings.get()?.unitName ?? '' }, o),
     };

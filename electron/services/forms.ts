@@ -9,6 +9,7 @@ import { AppError } from './errors';
 import type { SettingsStore } from './settings';
 import type { DossierService } from './dossiers';
 import type { GuidanceService } from './guidance';
+import type { FileTokens } from './files';
 
 const LABELS = { mau01: 'Mẫu 01', mau02: 'Mẫu 02', mau03: 'Mẫu 03' } as const;
 
@@ -18,6 +19,7 @@ export class FormService {
     private readonly settings: SettingsStore,
     private readonly dossiers: DossierService,
     private readonly guidance: GuidanceService,
+    private readonly files: FileTokens,
   ) {}
 
   async render(input: HandlerInput<'forms.render'>): Promise<RenderedForm> {
@@ -47,6 +49,8 @@ export class FormService {
     fs.writeFileSync(target + '.tmp', pdf);
     fs.renameSync(target + '.tmp', target);
     if (input.kind !== 'mau02') this.dossiers.recordPrinted(input.id, `${LABELS[input.kind]}: ${fileName}`);
-    return { kind: input.kind, fileName, pdfBase64: pdf.toString('base64') };
+    // By URL, not base64 in the answer (files.ts); a slip of guidance belongs to no dossier.
+    const url = this.files.issue({ mime: 'application/pdf', body: pdf, dossierId: input.kind === 'mau02' ? `mau02:${input.id}` : input.id });
+    return { kind: input.kind, fileName, url };
   }
 }

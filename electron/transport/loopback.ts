@@ -20,13 +20,22 @@ import { MAX_PAGE_CALL_BYTES } from '../../shared/ipc/pages';
 import { PUSH_PATH } from '../../shared/ipc/push';
 import type { Changes } from '../services/changes';
 import { MIME } from './mime';
+import { FILE_CSP, FILES_PATH, fileResponse, type FileTokens } from '../services/files';
+import { APP_ORIGIN } from '../appProtocol';
 
 /** A comment line now and then keeps the event stream open through idle proxies and shows a dead client. */
 const PUSH_HEARTBEAT_MS = 25_000;
 
-export const RENDERER_CSP =
+/**
+ * The renderer's CSP. filesOrigin: the origin the page images and PDFs come from (by token,
+ * under FILES_PATH): frames only from that path, no blob: or data: frames.
+ */
+export const rendererCsp = (filesOrigin: string): string =>
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; font-src 'self'; " +
-  "connect-src 'self'; media-src 'self' blob: mediastream:; frame-src blob:; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+  `connect-src 'self'; media-src 'self' blob: mediastream:; frame-src ${filesOrigin}${FILES_PATH}; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
+
+/** The CSP of the app as Electron serves it (app://motcua/). */
+export const RENDERER_CSP = rendererCsp(APP_ORIGIN);
 
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
@@ -56,6 +65,8 @@ export interface LoopbackOptions {
   token?: string;
   /** The push channel's source (services/changes.ts): served as server-sent events at PUSH_PATH. */
   changes?: Changes;
+  /** Page images and PDFs by token (services/files.ts), served at FILES_PATH<token>. */
+  files?: FileTokens;
 }
 
 export interface LoopbackServer {
@@ -89,8 +100,10 @@ export async function serveLoopback(opts: LoopbackOptions): Promise<LoopbackServ
   });
 
   // Every answer carries the same security headers.
-  app.addHook('onSend', async (_req, reply, payload) => {
-    void reply.headers(securityHeaders());
+  app.addHook('onSend', async (req, reply, payload) => {
+    void reply.headers(securityHeaders(origin));
+    // A file by token keeps its own CSP and may be framed by the app's page (services/files.ts).
+    if (req.url.startsWith(FILES_PATH) && reply.statusCode === 200) void reply.headers({ 'content-security-policy': FILE_CSP, 'x-frame-options': 'SAMEORIGIN' });
     return payload;
   });
 
@@ -148,7 +161,7 @@ export async function serveLoopback(opts: LoopbackOptions): Promise<LoopbackServ
     if (!opts.changes) return reply.code(404).type('text/plain; charset=utf-8').send('Not found');
     reply.hijack();
     const res = reply.raw;
-    res.writeHead(200, { ...securityHeaders(), 'content-type': 'text/event-stream; charset=utf-8', connection: 'keep-alive' });
+    res.writeHead(200, { ...securityHeaders(origin), 'content-type': 'text/event-stream; charset=utf-8', connection: 'keep-alive' });
     res.write(': motcua\n\n');
     const off = opts.changes.on((e) => res.write(`event: change\ndata: ${JSON.stringify(e)}\n\n`));
     const beat = setInterval(() => res.write(': ping\n\n'), PUSH_HEARTBEAT_MS);
@@ -158,6 +171,24 @@ export async function serveLoopback(opts: LoopbackOptions): Promise<LoopbackServ
       clearInterval(beat);
     });
   });
+
+  // A page image or PDF by its token: the token is the capability (an <img> or <iframe>
+  // cannot send the secret header), so it is 128-bit random, of one file, for minutes. The
+  // Host check above holds; a request another site made (Origin, Sec-Fetch-Site) is refused,
+  // and the answer is same-origin only (CORP).
+  app.route<{ Params: { token: string } }>({
+    method: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'],
+    url: `${FILES_PATH}:token`,
+    handler: async (req, reply) => {
+      if (req.headers.origin && req.headers.origin !== origin) return reply.code(403).type('text/plain; charset=utf-8').send('Forbidden origin');
+      const site = req.headers['sec-fetch-site'];
+      if (site && site !== 'same-origin' && site !== 'none') return reply.code(403).type('text/plain; charset=utf-8').send('Forbidden');
+      const r = fileResponse(opts.files, { method: req.method, rest: req.params.token, range: req.headers.range });
+      void reply.code(r.status).headers(r.headers);
+      return reply.send(r.body ?? '');
+    },
+  });
+  app.all(`${FILES_PATH}*`, async (_req, reply) => reply.code(404).type('text/plain; charset=utf-8').send('Not found'));
 
   for (const channel of FILE_CHANNELS) {
     app.post(`/rpc/${channel}`, { bodyLimit: FILE_CHANNEL_BODY_BYTES, onRequest: guard }, (req) => dispatch(opts.handlers, channel, req.body ?? {}));
@@ -205,9 +236,9 @@ function callError(message: string) {
   return { ok: false, error: { code: 'invalid', message } };
 }
 
-function securityHeaders(): Record<string, string> {
+function securityHeaders(origin: string): Record<string, string> {
   return {
-    'content-security-policy': RENDERER_CSP,
+    'content-security-policy': rendererCsp(origin),
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
     'cross-origin-opener-policy': 'same-origin',
@@ -233,7 +264,7 @@ export async function startLoopbackServer(opts: {
   const { openAppServices } = await import('../services/app');
   const services = openAppServices({ dataDir: opts.dataDir, now: opts.now, appVersion: opts.appVersion, autoSync: opts.autoSync });
   try {
-    const server = await serveLoopback({ handlers: services.handlers, staticDir: opts.staticDir, port: opts.port, changes: services.changes });
+    const server = await serveLoopback({ handlers: services.handlers, staticDir: opts.staticDir, port: opts.port, changes: services.changes, files: services.files });
     return {
       ...server,
       close: async () => {

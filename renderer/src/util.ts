@@ -1,13 +1,5 @@
-// Small helpers shared by the screens: PDFs from base64, time-of-day text, debouncing.
+// Small helpers shared by the screens: time-of-day text, debouncing.
 import { useEffect, useRef, useState } from 'react';
-
-/** A blob: URL for a base64 PDF (the CSP allows frames from blob: only). */
-export function pdfBlobUrl(base64: string): string {
-  const bin = atob(base64);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  return URL.createObjectURL(new Blob([bytes], { type: 'application/pdf' }));
-}
 
 /** 'HH:mm' for minutes since midnight. */
 export function minutesToHhmm(m: number): string {
@@ -30,19 +22,6 @@ export function useDebounced<T>(value: T, ms: number): T {
     return () => clearTimeout(t);
   }, [value, ms]);
   return v;
-}
-
-/** Revokes a blob URL when it changes or the component goes away. */
-export function useBlobUrl(): [string | null, (url: string | null) => void] {
-  const [url, setUrl] = useState<string | null>(null);
-  const ref = useRef<string | null>(null);
-  useEffect(() => () => { if (ref.current) URL.revokeObjectURL(ref.current); }, []);
-  const set = (next: string | null) => {
-    if (ref.current && ref.current !== next) URL.revokeObjectURL(ref.current);
-    ref.current = next;
-    setUrl(next);
-  };
-  return [url, set];
 }
 
 /** Vietnam 'today' as 'yyyy-mm-dd' from an epoch. */

@@ -189,8 +189,8 @@ export interface DossierDetail {
 export interface RenderedForm {
   kind: FormKind;
   fileName: string;
-  /** The PDF, base64. */
-  pdfBase64: string;
+  /** Where the PDF is served for a few minutes (a relative address: /files/<token>). */
+  url: string;
 }
 
 export type FormKind = 'mau01' | 'mau02' | 'mau03';

@@ -118,14 +118,16 @@ export interface OcrStatus {
   pages: OcrPageStatus[];
 }
 
+/** A page image by URL: a relative address (/files/<token>) served for a few minutes, never the bytes. */
 export interface PageImage {
   mime: string;
-  dataBase64: string;
+  url: string;
 }
 
 export interface ExportedPdf {
   fileName: string;
-  pdfBase64: string;
+  /** Where the PDF is served for a few minutes (/files/<token>). */
+  url: string;
   /** Where the copy was kept (dataDir/exports/…). */
   savedPath: string;
   pageCount: number;
@@ -143,7 +145,7 @@ export interface ReuseCandidate {
   componentName: string;
   digitisedAt: EpochMs;
   pageCount: number;
-  /** Up to 3 thumbnails (JPEG, base64). */
+  /** Up to 3 thumbnails (JPEG), by URL (/files/<token>). */
   thumbnails: string[];
 }
 

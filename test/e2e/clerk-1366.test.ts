@@ -150,7 +150,7 @@ describe('quầy tiếp nhận ở 1366×768 (issue 12)', () => {
 
     const form = await run.call('forms.render', { kind: 'mau01', id: d.id });
     const pdfFile = path.join(run.dataDir, 'mau01.pdf');
-    fs.writeFileSync(pdfFile, Buffer.from(form.pdfBase64, 'base64'));
+    fs.writeFileSync(pdfFile, await run.file(form.url));
     const flat = execFileSync('pdftotext', ['-layout', pdfFile, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
     expect(flat).toMatch(/Quyển số: \d{4} Số thứ tự: 1\b/);
 

@@ -10,7 +10,7 @@ import sharp from 'sharp';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Locator } from 'playwright-core';
 import { VIEWPORT, type Run, e2eRuns } from './support/harness';
-import { ListPage, Shell, waitVisible } from './support/pages';
+import { openDossierPages, waitVisible } from './support/pages';
 import { LOAN } from './support/data';
 import { receiveDossier, setUpUnit } from './support/seed';
 import { SAMPLES } from '../pages/helpers';
@@ -59,12 +59,7 @@ describe('trang quét ngược', () => {
     const file = path.join(tmp, 'trang-nguoc.jpg');
     fs.writeFileSync(file, await sharp(path.join(SAMPLES, 'dev004-p4-scan.jpg')).rotate(180).jpeg({ quality: 90 }).toBuffer());
 
-    await new Shell(page).goList();
-    const list = new ListPage(page);
-    await list.search(d.code);
-    await waitVisible(list.rows());
-    await list.rows().first().click();
-    await waitVisible(page.locator('[data-testid="pages-panel"]'));
+    await openDossierPages(page, d.code);
     await page.locator(`[data-testid="pages-input-${componentId}"]`).setInputFiles(file);
     const thumb = page.locator(`[data-testid="pages-component-${componentId}"] [data-testid="page-thumb-img"]`);
     await waitVisible(thumb, 20_000);
@@ -125,7 +120,7 @@ describe('trang quét ngược', () => {
 
     // The kept original is the file as scanned (upside down).
     const original = await run.call('pages.image', { pageId: stored.id, variant: 'original' });
-    expect(Buffer.from(original.dataBase64, 'base64').equals(fs.readFileSync(file))).toBe(true);
+    expect((await run.file(original.url)).equals(fs.readFileSync(file))).toBe(true);
     expect(run.dialogs).toEqual([]);
     expect(run.pageErrors, run.pageErrors.join('\n')).toEqual([]);
   }, 150_000);

@@ -439,7 +439,7 @@ describe('forms.render', () => {
     const a = await app(() => MON_0900);
     const d = await a.call('dossiers.receive', receiveInput());
     const f = await a.call('forms.render', { kind: 'mau01', id: d.id });
-    const pdf = Buffer.from(f.pdfBase64, 'base64');
+    const pdf = a.services.files.read(f.url)!.body;
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     expect(fs.readFileSync(path.join(a.dir, 'forms', f.fileName)).equals(pdf)).toBe(true);
     const g = await a.call('dossiers.get', { id: d.id });

@@ -24,6 +24,8 @@ export interface PagesApp {
   services: AppServices;
   call<C extends Channel>(channel: C, input: CallInput<C>): Promise<CallOutput<C>>;
   raw<C extends Channel>(channel: C, input: unknown): Promise<CallResult<CallOutput<C>>>;
+  /** The bytes a call handed out by URL (services/files.ts). */
+  bytes(r: { url: string }): Buffer;
   close(): Promise<void>;
 }
 
@@ -36,7 +38,13 @@ export async function openPagesApp(opts: { dir?: string; engine?: (size: number)
     if (!r.ok) throw Object.assign(new Error(`${channel}: ${r.error.code}: ${r.error.message}`), { callError: r.error });
     return r.value;
   };
-  const app = { dir, services, call, raw, close: () => services.closeAsync() };
+  // The bytes a call handed out by URL (pages.image, pages.exportPdf, forms.render: services/files.ts).
+  const bytes = (r: { url: string }): Buffer => {
+    const f = services.files.read(r.url);
+    if (!f) throw new Error(`no file at ${r.url}`);
+    return f.body;
+  };
+  const app = { dir, services, call, raw, bytes, close: () => services.closeAsync() };
   const info = await call('app.info', {});
   if (!info.settings) await call('settings.save', UNIT);
   return app;

@@ -20,7 +20,6 @@ const SCAN = 'dev004-p1-scan.jpg'; // 300 dpi, 0.7° askew
 const HARD = 'dev004-p1-hard.jpg'; // 200 dpi colour, 2.3° askew, red seal and blue pen
 
 const sha = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
-const b64 = (s: string) => Buffer.from(s, 'base64');
 
 /** Ink per row and per column of a page squeezed to 240 × 340 (0 = paper). */
 async function inkProfiles(img: Buffer): Promise<{ rows: number[]; cols: number[] }> {
@@ -137,6 +136,8 @@ describe('OCR preprocessing with a known turn', () => {
 
 describe('upright, levelled copies of turned and askew pages', () => {
   let app: PagesApp;
+  /** The bytes of an image a call handed out by URL. */
+  const b64 = (r: { url: string }) => app.bytes(r);
   let dossierId: string;
   let ref: { rows: number[]; cols: number[] };
   const rec = recordingEngine();
@@ -179,17 +180,17 @@ describe('upright, levelled copies of turned and askew pages', () => {
     expect(page.sha256).toBe(sha(input));
     const blob = path.join(app.dir, 'pages', page.sha256.slice(0, 2), page.sha256.slice(2, 4), `${page.sha256}.jpg`);
     expect(sha(fs.readFileSync(blob))).toBe(sha(input));
-    expect(sha(b64((await app.call('pages.image', { pageId: page.id, variant: 'original' })).dataBase64))).toBe(sha(input));
+    expect(sha(b64((await app.call('pages.image', { pageId: page.id, variant: 'original' }))))).toBe(sha(input));
 
-    const compact = b64((await app.call('pages.image', { pageId: page.id, variant: 'compact' })).dataBase64);
+    const compact = b64((await app.call('pages.image', { pageId: page.id, variant: 'compact' })));
     const compactMeta = await sharp(compact).metadata();
     expect(compactMeta.height).toBeGreaterThan(compactMeta.width!); // portrait again
     expect(await likeReference(compact, ref)).toBeGreaterThan(0.9);
     expect(Math.abs(await residualSkew(compact))).toBeLessThan(0.2);
 
-    const display = b64((await app.call('pages.image', { pageId: page.id, variant: 'display' })).dataBase64);
+    const display = b64((await app.call('pages.image', { pageId: page.id, variant: 'display' })));
     expect(await likeReference(display, ref)).toBeGreaterThan(0.9);
-    const thumb = b64((await app.call('pages.image', { pageId: page.id, variant: 'thumb' })).dataBase64);
+    const thumb = b64((await app.call('pages.image', { pageId: page.id, variant: 'thumb' })));
     expect((await sharp(thumb).metadata()).width).toBe(200);
     expect(await likeReference(thumb, ref)).toBeGreaterThan(0.9);
     // Still the original after all of that.
@@ -200,12 +201,12 @@ describe('upright, levelled copies of turned and askew pages', () => {
     const { page } = await addTurned(2, 'lech-2do.jpg');
     expect(page.autoRotation).toBe(0);
     expect(page.skewDeg).toBeCloseTo(-2.7, 0);
-    const compact = b64((await app.call('pages.image', { pageId: page.id, variant: 'compact' })).dataBase64);
+    const compact = b64((await app.call('pages.image', { pageId: page.id, variant: 'compact' })));
     expect(Math.abs(await residualSkew(compact))).toBeLessThan(0.2);
-    const display = b64((await app.call('pages.image', { pageId: page.id, variant: 'display' })).dataBase64);
+    const display = b64((await app.call('pages.image', { pageId: page.id, variant: 'display' })));
     expect(Math.abs(await residualSkew(display))).toBeLessThan(0.2);
     // The original itself still leans.
-    const original = b64((await app.call('pages.image', { pageId: page.id, variant: 'original' })).dataBase64);
+    const original = b64((await app.call('pages.image', { pageId: page.id, variant: 'original' })));
     expect(Math.abs(await residualSkew(original))).toBeGreaterThan(2.4);
   }, 60_000);
 
@@ -221,9 +222,9 @@ describe('upright, levelled copies of turned and askew pages', () => {
     const turned = await app.call('pages.rotate', { pageId: page.id, rotation: 90 });
     expect(turned.autoRotation).toBe(180);
     expect(turned.rotation).toBe(90);
-    const display = await sharp(b64((await app.call('pages.image', { pageId: page.id, variant: 'display' })).dataBase64)).metadata();
+    const display = await sharp(b64((await app.call('pages.image', { pageId: page.id, variant: 'display' })))).metadata();
     expect(display.width).toBeGreaterThan(display.height!);
-    const thumb = await sharp(b64((await app.call('pages.image', { pageId: page.id, variant: 'thumb' })).dataBase64)).metadata();
+    const thumb = await sharp(b64((await app.call('pages.image', { pageId: page.id, variant: 'thumb' })))).metadata();
     expect(thumb.width).toBeGreaterThan(thumb.height!);
     const after = (await app.call('pages.list', { dossierId })).pages.find((p) => p.id === page.id)!;
     expect(after.sha256).toBe(before.sha256);
@@ -246,10 +247,10 @@ describe('upright, levelled copies of turned and askew pages', () => {
     const hard = sample(HARD);
     const { page } = await addTurned(180, 'dau-do.jpg', hard);
     expect(page.autoRotation).toBe(180);
-    const display = b64((await app.call('pages.image', { pageId: page.id, variant: 'display' })).dataBase64);
+    const display = b64((await app.call('pages.image', { pageId: page.id, variant: 'display' })));
     const cleanedImg = await app.call('pages.image', { pageId: page.id, variant: 'cleaned' });
     expect(cleanedImg.mime).toBe('image/jpeg');
-    const cleaned = b64(cleanedImg.dataBase64);
+    const cleaned = b64(cleanedImg);
     const d = await sharp(display).removeAlpha().raw().toBuffer({ resolveWithObject: true });
     // The cleaned view is at 200 dpi (this scan is ~211 dpi): brought to the display's size.
     const cm = await sharp(cleaned).metadata();
@@ -276,7 +277,7 @@ describe('upright, levelled copies of turned and askew pages', () => {
     // And the page itself is upright: like the cleaned view of the same scan as it came.
     const [upright] = await app.call('pages.add', { dossierId, componentId: 'banchinh', files: [{ name: 'dau-do-thang.jpg', dataBase64: hard.toString('base64') }] });
     expect(upright.autoRotation).toBe(0);
-    const uprightRef = await inkProfiles(b64((await app.call('pages.image', { pageId: upright.id, variant: 'cleaned' })).dataBase64));
+    const uprightRef = await inkProfiles(b64((await app.call('pages.image', { pageId: upright.id, variant: 'cleaned' }))));
     expect(await likeReference(cleaned, uprightRef)).toBeGreaterThan(0.9);
     expect(await likeReference(await sharp(cleaned).rotate(180).toBuffer(), uprightRef)).toBeLessThan(0.5);
   }, 60_000);

@@ -109,7 +109,7 @@ describe('digitised pages (real OCR)', () => {
     expect(r.pageCount).toBe(1);
     expect(fs.existsSync(r.savedPath)).toBe(true);
     const file = path.join(app.dir, 'roundtrip.pdf');
-    fs.writeFileSync(file, Buffer.from(r.pdfBase64, 'base64'));
+    fs.writeFileSync(file, app.bytes(r));
     // -raw: content-stream order, i.e. the order the words were recognised in.
     const extracted = execFileSync('pdftotext', ['-raw', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
     const t = await app.call('pages.text', { pageId });
@@ -142,10 +142,10 @@ describe('digitised pages (real OCR)', () => {
     const original = await app.call('pages.image', { pageId: added[0].id, variant: 'original' });
     const rotated = await app.call('pages.rotate', { pageId: added[0].id, rotation: 90 });
     expect(rotated.rotation).toBe(90);
-    expect((await app.call('pages.image', { pageId: added[0].id, variant: 'original' })).dataBase64).toBe(original.dataBase64);
+    expect(app.bytes(await app.call('pages.image', { pageId: added[0].id, variant: 'original' }))).toEqual(app.bytes(original));
     const display = await app.call('pages.image', { pageId: added[0].id, variant: 'display' });
     const sharp = (await import('sharp')).default;
-    const meta = await sharp(Buffer.from(display.dataBase64, 'base64')).metadata();
+    const meta = await sharp(app.bytes(display)).metadata();
     expect([meta.width, meta.height]).toEqual([1754, 1240]);
 
     await app.call('pages.delete', { pageId: added[1].id });

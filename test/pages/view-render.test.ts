@@ -34,7 +34,7 @@ describe('page views rendered off the main thread', () => {
   let hard: PageInfo;
   let other: PageInfo;
   const view = async (page: PageInfo, variant: 'display' | 'cleaned') =>
-    Buffer.from((await app.call('pages.image', { pageId: page.id, variant })).dataBase64, 'base64');
+    app.bytes(await app.call('pages.image', { pageId: page.id, variant }));
 
   beforeAll(async () => {
     app = await openPagesApp({ engine: async () => fakeEngine(5).engine });

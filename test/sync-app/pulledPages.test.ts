@@ -83,12 +83,12 @@ describe('pages of the unit’s other counter', () => {
     expect(listed.map((p) => p.position)).toEqual([1, 2, 3]);
     for (const p of listed) {
       expect(p).toMatchObject({ source: 'sync', download: null, componentId: 'banchinh', digitisedBy: 'Nguyễn Thị Lan' });
-      const original = Buffer.from((await b.call('pages.image', { pageId: p.id, variant: 'original' })).dataBase64, 'base64');
+      const original = b.services.files.read((await b.call('pages.image', { pageId: p.id, variant: 'original' })).url)!.body;
       expect(sha(original)).toBe(p.sha256);
       expect(original.equals(blob(a, p.sha256))).toBe(true);
       const thumb = await b.call('pages.image', { pageId: p.id, variant: 'thumb' });
       expect(thumb.mime).toBe('image/jpeg');
-      expect((await sharp(Buffer.from(thumb.dataBase64, 'base64')).metadata()).width).toBe(200);
+      expect((await sharp(b.services.files.read(thumb.url)!.body).metadata()).width).toBe(200);
     }
     expect(fs.readdirSync(path.join(b.dir, 'sync-downloads'))).toEqual([]);
     // Pulled pages are not sent back, and are not B's to delete.

@@ -9,6 +9,7 @@ import { addPages, deletePage, listPages, pageImage, pageRow, pageText, reorderP
 import type { OcrQueue } from './ocrQueue';
 import type { PageImports } from './importJob';
 import { exportSearchablePdf } from './searchablePdf';
+import type { FileTokens } from '../files';
 import { attachReused, reuseCandidates } from './reuse';
 import { addResult, getReview, listResults, pendingDocuments, saveReview } from './review';
 import { PAGE_MESSAGES as M } from './messages';
@@ -52,8 +53,15 @@ function decodeFiles(files: { name: string; mime?: string; dataBase64: string }[
   return images;
 }
 
-export function pageHandlers(deps: { pages: PagesContext; ocr: OcrQueue; imports: PageImports; actor: () => string }): Pick<Handlers, PageChannels> {
-  const { pages, ocr, imports, actor } = deps;
+export function pageHandlers(deps: {
+  pages: PagesContext;
+  ocr: OcrQueue;
+  imports: PageImports;
+  /** Images and PDFs go out by URL (../files.ts). */
+  files: FileTokens;
+  actor: () => string;
+}): Pick<Handlers, PageChannels> {
+  const { pages, ocr, imports, files, actor } = deps;
   return {
     'pages.list': (i) => listPages(pages, i.dossierId, i.componentId),
     'pages.add': (i) => addPages(pages, { dossierId: i.dossierId, componentId: i.componentId, images: decodeFiles(i.files), source: i.source, actor: actor() }),
@@ -62,7 +70,7 @@ export function pageHandlers(deps: { pages: PagesContext; ocr: OcrQueue; imports
     'pages.importCancel': (i) => imports.cancel(i.importId),
     'pages.image': async (i) => {
       const img = await pageImage(pages, i.pageId, i.variant);
-      return { mime: img.mime, dataBase64: img.dataBase64 };
+      return { mime: img.mime, url: files.issue({ mime: img.mime, body: img.data, dossierId: img.dossierId }) };
     },
     'pages.reorder': (i) => reorderPages(pages, i.dossierId, i.componentId, i.pageIds, actor()),
     'pages.rotate': (i) => rotatePage(pages, i.pageId, i.rotation),
@@ -71,7 +79,8 @@ export function pageHandlers(deps: { pages: PagesContext; ocr: OcrQueue; imports
     'pages.saveText': (i) => saveCorrection(pages, i.pageId, i.text, actor()),
     'pages.exportPdf': async (i) => {
       const r = await exportSearchablePdf(pages, i);
-      return { fileName: r.fileName, pdfBase64: r.pdf.toString('base64'), savedPath: r.savedPath, pageCount: r.pageCount };
+      const url = files.issue({ mime: 'application/pdf', body: r.pdf, dossierId: i.dossierId });
+      return { fileName: r.fileName, url, savedPath: r.savedPath, pageCount: r.pageCount };
     },
     'ocr.status': (i) => ocr.status(requireDossier(pages.db, i.dossierId).id),
     'ocr.cancel': (i) => {
@@ -89,7 +98,7 @@ export function pageHandlers(deps: { pages: PagesContext; ocr: OcrQueue; imports
       ocr.retry(row.id, row.dossierId);
       return ocr.status(row.dossierId);
     },
-    'reuse.candidates': (i) => reuseCandidates(pages, i.idNumber, i.excludeDossierId),
+    'reuse.candidates': (i) => reuseCandidates(pages, i.idNumber, i.excludeDossierId, (body, dossierId) => files.issue({ mime: 'image/jpeg', body, dossierId })),
     'reuse.attach': (i) => attachReused(pages, { ...i, actor: actor() }),
     'review.pending': (i) => pendingDocuments(pages, i.limit),
     'review.get': (i) => getReview(pages, i.dossierId, i.componentId),

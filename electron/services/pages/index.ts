@@ -440,11 +440,11 @@ export function viewTurnDeg(row: { rotation: PageRotation; autoRotation: PageRot
  * flattened, 200 dpi grey JPEG); thumbnail or compact copy (with the clerk's turn). Display
  * and cleaned are rendered in a worker thread, the recent ones kept (ocr/views.ts).
  */
-export async function pageImage(ctx: PagesContext, pageId: string, variant: PageImageVariant): Promise<PageImage & { data: Buffer }> {
+export async function pageImage(ctx: PagesContext, pageId: string, variant: PageImageVariant): Promise<{ mime: string; data: Buffer; dossierId: string }> {
   const row = pageRow(ctx.db, pageId);
   if (row.source === 'sync' && row.thumb === '') throw new AppError('unavailable', M.syncedNotDownloaded);
   const data = await pageImageBuffer(ctx, row, variant);
-  return { ...data, dataBase64: data.data.toString('base64') };
+  return { ...data, dossierId: String(row.dossierId) };
 }
 
 export async function pageImageBuffer(

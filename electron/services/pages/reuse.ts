@@ -31,7 +31,13 @@ export const REUSE_CANDIDATES_SQL = `SELECT d.id AS dossierId, d.code AS dossier
    ORDER BY d.id DESC, r.result_id IS NULL, min(coalesce(c.position, 0)), p.component_id
    LIMIT ?`;
 
-export function reuseCandidates(ctx: PagesContext, idNumber: string, excludeDossierId?: string): ReuseCandidate[] {
+/** thumbUrl: the address a thumbnail (JPEG) is served at (../files.ts), so no image goes inside the answer. */
+export function reuseCandidates(
+  ctx: PagesContext,
+  idNumber: string,
+  excludeDossierId: string | undefined,
+  thumbUrl: (jpeg: Buffer, dossierId: string) => string,
+): ReuseCandidate[] {
   // A document is offered when every one of its own (not reused) live pages is approved.
   const rows = ctx.db
     .prepare(REUSE_CANDIDATES_SQL)
@@ -46,7 +52,7 @@ export function reuseCandidates(ctx: PagesContext, idNumber: string, excludeDoss
     dossierId: String(r.dossierId),
     thumbnails: (thumbs.pluck().all(r.dossierId, r.componentId) as string[]).map((h) => {
       try {
-        return ctx.store.read(h, 'image/jpeg').toString('base64');
+        return thumbUrl(ctx.store.read(h, 'image/jpeg'), String(r.dossierId));
       } catch {
         return '';
       }

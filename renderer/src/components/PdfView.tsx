@@ -1,14 +1,7 @@
-// Shows a rendered form (base64 PDF) in an <iframe> from a blob: URL, with a download link.
-import { useEffect } from 'react';
-import { pdfBlobUrl, useBlobUrl } from '../util';
-
-export function PdfView({ base64, fileName, title }: { base64: string; fileName: string; title: string }) {
-  const [url, setUrl] = useBlobUrl();
-  useEffect(() => {
-    setUrl(pdfBlobUrl(base64));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [base64]);
-  if (!url) return null;
+// Shows a PDF (a rendered form, the searchable PDF) in an <iframe> from its URL (the main
+// process serves it by a short-lived token at /files/<token>; the CSP frames that path only),
+// with a download link.
+export function PdfView({ url, fileName, title }: { url: string; fileName: string; title: string }) {
   return (
     <div className="pdf-view">
       <div className="pdf-toolbar">

@@ -70,7 +70,7 @@ export function PageViewer({
     void api['pages.image']({ pageId, variant: view }).then((r) => {
       if (!live) return;
       if (!r.ok) return setError(r.error.message);
-      const url = `data:${r.value.mime};base64,${r.value.dataBase64}`;
+      const url = r.value.url; // served by token (/files/…), not base64
       // Only this page's images are kept (a few MB each).
       setImages((m) => ({ ...Object.fromEntries(Object.entries(m).filter(([k]) => k.startsWith(`${pageId}:`))), [imageKey]: url }));
     });

@@ -102,7 +102,7 @@ export function PagesPanel({ dossierId, components, results = [] }: { dossierId:
       if (thumbKeys.current.get(p.id) === key) continue;
       thumbKeys.current.set(p.id, key);
       void api['pages.image']({ pageId: p.id, variant: 'thumb' }).then((r) => {
-        if (r.ok) setThumbs((t) => ({ ...t, [p.id]: `data:${r.value.mime};base64,${r.value.dataBase64}` }));
+        if (r.ok) setThumbs((t) => ({ ...t, [p.id]: r.value.url }));
       });
     }
   }, [list]);
@@ -202,7 +202,7 @@ export function PagesPanel({ dossierId, components, results = [] }: { dossierId:
           <p className="small muted">
             Đã lưu bản sao: <span className="mono">{pdf.savedPath}</span> ({pdf.pageCount} trang)
           </p>
-          <PdfView base64={pdf.pdfBase64} fileName={pdf.fileName} title={pdf.fileName} />
+          <PdfView url={pdf.url} fileName={pdf.fileName} title={pdf.fileName} />
           <button type="button" className="btn small" onClick={() => setPdf(null)}>
             Đóng PDF
           </button>

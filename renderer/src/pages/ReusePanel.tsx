@@ -93,7 +93,7 @@ export function ReusePanel({
             <div className="reuse-item" key={k} data-testid="reuse-candidate">
               <span className="reuse-thumbs">
                 {c.thumbnails.slice(0, 2).map((t, i) => (
-                  <img key={i} src={`data:image/jpeg;base64,${t}`} alt="" />
+                  <img key={i} src={t} alt="" />
                 ))}
               </span>
               <label className="small">

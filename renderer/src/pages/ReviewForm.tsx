@@ -75,7 +75,7 @@ export function ReviewForm({ dossierId, componentId, onDecided }: { dossierId: s
     let live = true;
     setImage(null);
     void api['pages.image']({ pageId: page.id, variant: 'display' }).then((r) => {
-      if (live && r.ok) setImage(`data:${r.value.mime};base64,${r.value.dataBase64}`);
+      if (live && r.ok) setImage(r.value.url);
     });
     return () => {
       live = false;

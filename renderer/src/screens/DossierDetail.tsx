@@ -156,7 +156,7 @@ export function DossierDetailScreen({ id, onBack }: { id: string; onBack: () => 
       )}
       {form ? (
         <div className="panel detail-pdf">
-          <PdfView base64={form.pdfBase64} fileName={form.fileName} title={form.fileName} />
+          <PdfView url={form.url} fileName={form.fileName} title={form.fileName} />
           <button type="button" className="btn" onClick={() => setForm(null)} autoFocus>
             Đóng bản in <kbd>Esc</kbd>
           </button>

@@ -109,7 +109,7 @@ export function GuidanceListScreen() {
       </div>
       {form && (
         <div className="panel detail-pdf guidance-pdf">
-          <PdfView base64={form.pdfBase64} fileName={form.fileName} title={form.fileName} />
+          <PdfView url={form.url} fileName={form.fileName} title={form.fileName} />
           <button type="button" className="btn" onClick={() => setForm(null)}>
             Đóng bản in
           </button>

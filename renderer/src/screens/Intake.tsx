@@ -1060,7 +1060,7 @@ function IntakeResult({
         </div>
       </div>
       <div className="panel result-pdf">
-        {result.form ? <PdfView base64={result.form.pdfBase64} fileName={result.form.fileName} title={result.title} /> : <p className="muted">Không có bản in.</p>}
+        {result.form ? <PdfView url={result.form.url} fileName={result.form.fileName} title={result.title} /> : <p className="muted">Không có bản in.</p>}
       </div>
     </div>
   );

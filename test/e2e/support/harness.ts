@@ -33,6 +33,8 @@ export interface Run {
   rpc<C extends Channel>(channel: C, input: CallInput<C>): Promise<CallResult<CallOutput<C>>>;
   /** Like rpc, but returns the value or throws. */
   call<C extends Channel>(channel: C, input: CallInput<C>): Promise<CallOutput<C>>;
+  /** The bytes of a file a call handed out by URL (/files/<token>), fetched from the loopback. */
+  file(url: string): Promise<Buffer>;
   shot(step: string, page?: Page): Promise<string>;
   /** Opens another page in the same context, at the app's address. */
   openPage(): Promise<Page>;
@@ -103,6 +105,11 @@ export async function startRun(browser: Browser, testName: string, opts: { now?:
       const r = await rpc(channel, input);
       if (!r.ok) throw new Error(`${channel}: ${r.error.message} ${JSON.stringify(r.error.fields ?? {})}`);
       return r.value;
+    },
+    async file(url) {
+      const res = await fetch(new URL(url, server.origin));
+      if (res.status !== 200) throw new Error(`${url}: ${res.status}`);
+      return Buffer.from(await res.arrayBuffer());
     },
     async shot(step, p = page) {
       n++;

@@ -145,3 +145,13 @@ export class ListPage {
     return this.rows().allTextContents();
   }
 }
+
+/** From anywhere: the list, the dossier found by its code, its detail with the pages panel. */
+export async function openDossierPages(page: Page, code: string): Promise<void> {
+  await new Shell(page).goList();
+  const list = new ListPage(page);
+  await list.search(code);
+  await waitVisible(list.rows());
+  await list.rows().first().click();
+  await waitVisible(tid(page, 'pages-panel'));
+}
