@@ -12,6 +12,7 @@ import type { SettingsStore } from './settings';
 import type { ProcedureStore } from './procedures';
 import { randomUUID } from 'node:crypto';
 import { emit } from './events/outbox';
+import { checkedComponents } from './dossier/components';
 import { slotOfYearlyNumber, type SyncEventOf } from '../../shared/sync/protocol';
 
 interface SlipRow {
@@ -73,6 +74,12 @@ export class GuidanceService {
   create(input: HandlerInput<'guidance.create'>): GuidanceSlip {
     const s = this.settings.require();
     const p = this.procedures.get(input.procedureCode);
+    // Only what applies and is still missing goes on the slip (issue 12 item 2).
+    const missing = checkedComponents(p, input.missing).filter((c) => !c.notApplicable);
+    if (!missing.length) {
+      const m = 'Không có giấy tờ nào còn thiếu: các giấy tờ đã chọn đều được đánh dấu "không áp dụng".';
+      throw new AppError('invalid', m, { missing: m });
+    }
     const issuedAt = this.now();
     const year = vnParts(issuedAt).year;
     const tx = this.db.transaction(() => {
@@ -81,7 +88,7 @@ export class GuidanceService {
       const id = Number(
         this.insertStmt.run(
           s.unitCode, year, number, p.code, p.name,
-          JSON.stringify(input.applicant), JSON.stringify(input.missing), input.reason, s.clerkName, issuedAt, uid,
+          JSON.stringify(input.applicant), JSON.stringify(missing), input.reason, s.clerkName, issuedAt, uid,
         ).lastInsertRowid,
       );
       // The slip is its own stream on the wire (PROTOCOL.md §2), sent by sync/engine.ts.
@@ -90,7 +97,7 @@ export class GuidanceService {
         stream: uid,
         at: issuedAt,
         actor: s.clerkName,
-        body: { number, year, procedureCode: p.code, procedureName: p.name, applicant: input.applicant, missing: input.missing, reason: input.reason, issuedBy: s.clerkName, issuedAt },
+        body: { number, year, procedureCode: p.code, procedureName: p.name, applicant: input.applicant, missing, reason: input.reason, issuedBy: s.clerkName, issuedAt },
       });
       return id;
     });

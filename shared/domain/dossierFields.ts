@@ -22,6 +22,8 @@ const componentOnWire = z.object({
   certified: z.number().int().min(0).max(99),
   photocopy: z.number().int().min(0).max(99),
   received: z.boolean(),
+  /** "Không áp dụng" (shared/domain/componentApplies.ts): absent = the paper applies. */
+  notApplicable: z.literal(true).optional(),
 });
 
 /**

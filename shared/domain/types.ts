@@ -123,6 +123,8 @@ export interface DossierComponent {
   photocopy: number;
   /** Ticked at the counter: the citizen handed it over. */
   received: boolean;
+  /** "Không áp dụng": an optional paper that does not apply to this citizen (never received, never missing). Absent = applies. */
+  notApplicable?: true;
 }
 
 export interface Dossier {

@@ -96,6 +96,8 @@ const componentSchema = z.object({
   certified: z.number().int().min(0).max(99),
   photocopy: z.number().int().min(0).max(99),
   received: z.boolean(),
+  /** "Không áp dụng" (shared/domain/componentApplies.ts): true, or absent when the paper applies. */
+  notApplicable: z.literal(true, { error: 'Đánh dấu "không áp dụng" chỉ nhận giá trị true (hoặc bỏ trống).' }).optional(),
 });
 
 const workingHoursSchema = z

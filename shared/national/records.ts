@@ -111,7 +111,9 @@ export function toDongBoHoSoMC(d: DerivedDossier, unit: NationalUnit): DongBoHoS
   const base = unit.fileBaseUrl?.replace(/\/$/, '') ?? '';
   const url = (sha256: string) => (base ? `${base}/${sha256}` : sha256);
   // Pages of result papers (LoaiSoHoa 1) are the dossier's results, not papers handed in.
-  const submitted = d.files.filter((f) => f.resultName === undefined);
+  // A paper marked "không áp dụng" (componentApplies.ts) is never sent as handed in, even if a page was scanned for it.
+  const notApplicable = new Set(d.components.filter((c) => c.notApplicable).map((c) => c.componentId));
+  const submitted = d.files.filter((f) => f.resultName === undefined && !notApplicable.has(f.componentId));
   const results = d.files.filter((f) => f.resultName !== undefined);
   return {
     // The fields that go to the record as they are, from their description (dossierFields.ts).

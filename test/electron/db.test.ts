@@ -76,6 +76,19 @@ describe('openDatabase', () => {
     db1.close();
   });
 
+  it('the not-applicable migration adds dossier_components.not_applicable, 0 for every stored paper', () => {
+    const file = path.join(tempDir(), 'na.sqlite');
+    const at = MIGRATIONS.findIndex((m) => m.name.startsWith('dossier_components.not_applicable'));
+    expect(at).toBeGreaterThan(0);
+    const columns = (db: Database.Database) => (db.pragma('table_info(dossier_components)') as { name: string; notnull: number; dflt_value: string }[]);
+    const before = openDatabase(file, { migrations: MIGRATIONS.slice(0, at) });
+    expect(columns(before).map((c) => c.name)).not.toContain('not_applicable');
+    before.close();
+    const after = openDatabase(file, { migrations: MIGRATIONS.slice(0, at + 1) });
+    expect(columns(after).find((c) => c.name === 'not_applicable')).toMatchObject({ notnull: 1, dflt_value: '0' });
+    after.close();
+  });
+
   it('a migration that fails leaves the database at the previous version, unchanged', () => {
     const file = path.join(tempDir(), 'f.sqlite');
     openDatabase(file).close();

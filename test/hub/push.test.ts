@@ -282,3 +282,29 @@ describe.each(await backends())('push and pull on %s', (backend) => {
     expect(await expectHubHoldsExactly(h, [a.deviceId, b.deviceId], made)).toBeNull();
   });
 });
+
+describe.each(await backends())('a paper marked "không áp dụng" on %s (issue 12 item 2)', (backend) => {
+  let h: TestHub;
+  beforeAll(async () => {
+    h = await startTestHub(backend);
+  });
+  afterAll(async () => h?.stop());
+
+  it('the optional notApplicable flows through the hub unchanged; any other value is refused', async () => {
+    const a = await h.device(UNIT, 'Máy A');
+    const b = await h.device(UNIT, 'Máy B');
+    const e = a.maker.received(randomUUID()) as Extract<SyncEvent, { type: 'dossier.received' }>;
+    e.body.components.push({ componentId: 'kethon', name: 'Giấy chứng nhận kết hôn của cha, mẹ', original: 1, certified: 0, photocopy: 0, received: false, notApplicable: true });
+    const r = await a.client.pushBatch(randomUUID(), [e]);
+    expect(r.results.map((x) => x.outcome)).toEqual(['accepted']);
+    const pulled: SyncEvent[] = [];
+    await b.client.pullAll(0, (p) => {
+      for (const i of p.items) if (i.kind === 'event') pulled.push(i.event);
+    });
+    expect(pulled.map((x) => canonicalJson(x))).toEqual([canonicalJson(e)]);
+    const bad = a.maker.received(randomUUID()) as Extract<SyncEvent, { type: 'dossier.received' }>;
+    (bad.body.components[0] as unknown as Record<string, unknown>).notApplicable = 'có';
+    const r2 = await a.client.pushBatch(randomUUID(), [bad]);
+    expect(r2.results.map((x) => x.outcome)).toEqual(['rejected']);
+  });
+});

@@ -21,7 +21,7 @@ const enrol = (app: SyncTestApp, deviceId: string, slot: number) =>
 function projection(db: Db, uid: string) {
   const row = db.prepare('SELECT * FROM dossiers WHERE uid = ?').get(uid) as Record<string, unknown> & { id: number };
   const { id, ...rest } = row;
-  const components = db.prepare('SELECT position, component_id, name, original, certified, photocopy, received FROM dossier_components WHERE dossier_id = ? ORDER BY position').all(id);
+  const components = db.prepare('SELECT position, component_id, name, original, certified, photocopy, received, not_applicable FROM dossier_components WHERE dossier_id = ? ORDER BY position').all(id);
   const timeline = db
     .prepare('SELECT seq, type, from_status, to_status, actor, at, note, event_id, device_id, conflict FROM dossier_events WHERE dossier_id = ? ORDER BY seq')
     .all(id);
@@ -97,6 +97,40 @@ describe('one projector for local and pulled events', () => {
         }
       }
       expect(orders).toBe(720 * 2);
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+
+  it('a paper marked không áp dụng: the same row at the PC that pulled it, the timeline unchanged (issue 12 item 2)', async () => {
+    const now = () => vnTime(2026, 3, 2, 8, 0);
+    const a = await configuredSyncApp({ now });
+    const b = await configuredSyncApp({ now });
+    try {
+      enrol(a, 'dev-a', 1);
+      enrol(b, 'dev-b', 2);
+      const components = [
+        { componentId: 'tokhai', name: 'Tờ khai đăng ký khai sinh theo mẫu', original: 1, certified: 0, photocopy: 0, received: true },
+        { componentId: 'kethon', name: 'Giấy chứng nhận kết hôn của cha, mẹ', original: 1, certified: 0, photocopy: 0, received: false, notApplicable: true as const },
+      ];
+      const d = await a.call('dossiers.receive', receiveInput({ procedureCode: '1.001193', components }));
+      const uid = a.services.db.prepare('SELECT uid FROM dossiers WHERE id = ?').pluck().get(Number(d.id)) as string;
+      const local = projection(a.services.db, uid);
+      expect(JSON.parse(local).components.map((c: { not_applicable: number }) => c.not_applicable)).toEqual([0, 1]);
+      expect(JSON.parse(local).timeline.map((l: { type: string }) => l.type)).toEqual(['received']);
+      const db = b.services.db;
+      const deps: ApplyDeps = { db, now, procedures: new ProcedureStore(db, now), holidays: new HolidayStore(db), projector: b.services.projector };
+      const events = madeEvents(a).filter((e) => e.dossierId === uid);
+      db.transaction(() => {
+        applyPulledItems(deps, { deviceId: 'dev-b', unitCode: '000.00.13.H12' }, events.map((event, i) => ({ cursor: i + 1, kind: 'event' as const, event })), {
+          events: 0,
+          dossiersAdded: 0,
+          updates: 0,
+          problems: [],
+        });
+      })();
+      expect(projection(db, uid)).toBe(local);
     } finally {
       a.close();
       b.close();

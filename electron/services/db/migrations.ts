@@ -721,6 +721,15 @@ export const MIGRATIONS: Migration[] = [
       db.exec('ALTER TABLE sync_state ADD COLUMN hub_epoch TEXT');
     },
   },
+  {
+    version: 12,
+    name: 'dossier_components.not_applicable: a paper that does not apply to this citizen',
+    up: (db) => {
+      // Issue 12 item 2: an optional paper may be "không áp dụng" (shared/domain/componentApplies.ts).
+      // Written by the projector from the event's `notApplicable`; no earlier event has it, so 0 is right for every stored row.
+      db.exec('ALTER TABLE dossier_components ADD COLUMN not_applicable INTEGER NOT NULL DEFAULT 0');
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

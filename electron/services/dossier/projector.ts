@@ -82,7 +82,8 @@ const sameValues = (a: DossierValues, b: DossierValues) => {
   return true;
 };
 
-const componentKey = (c: readonly DossierComponent[]) => canonicalJson(c.map((x) => ({ ...x, received: Boolean(x.received) })));
+const componentKey = (c: readonly DossierComponent[]) =>
+  canonicalJson(c.map(({ notApplicable, ...x }) => ({ ...x, received: Boolean(x.received), notApplicable: Boolean(notApplicable) })));
 
 export class DossierProjector {
   readonly repo: DossierRepo;

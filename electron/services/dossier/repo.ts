@@ -82,12 +82,12 @@ export class DossierRepo {
       idByCode: p('SELECT uid FROM dossiers WHERE code = ?').pluck(),
       uid: p('SELECT uid FROM dossiers WHERE id = ?').pluck(),
       insertComponent: p(
-        `INSERT INTO dossier_components (dossier_id, position, component_id, name, original, certified, photocopy, received)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO dossier_components (dossier_id, position, component_id, name, original, certified, photocopy, received, not_applicable)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       deleteComponents: p('DELETE FROM dossier_components WHERE dossier_id = ?'),
       components: p(
-        `SELECT component_id AS componentId, name, original, certified, photocopy, received
+        `SELECT component_id AS componentId, name, original, certified, photocopy, received, not_applicable AS notApplicable
          FROM dossier_components WHERE dossier_id = ? ORDER BY position`,
       ),
       insertFts: p('INSERT INTO dossier_fts (rowid, body) VALUES (?, ?)'),
@@ -130,13 +130,18 @@ export class DossierRepo {
   }
 
   components(id: number): DossierComponent[] {
-    return (this.s.components.all(id) as (Omit<DossierComponent, 'received'> & { received: number })[]).map((c) => ({ ...c, received: c.received === 1 }));
+    type Stored = Omit<DossierComponent, 'received' | 'notApplicable'> & { received: number; notApplicable: number };
+    return (this.s.components.all(id) as Stored[]).map(({ notApplicable, ...c }) => ({
+      ...c,
+      received: c.received === 1,
+      ...(notApplicable === 1 ? { notApplicable: true as const } : {}),
+    }));
   }
 
   replaceComponents(id: number, components: readonly DossierComponent[], fresh: boolean): void {
     if (!fresh) this.s.deleteComponents.run(id);
     components.forEach((c, i) =>
-      this.s.insertComponent.run(id, i + 1, c.componentId, c.name, c.original, c.certified, c.photocopy, c.received ? 1 : 0),
+      this.s.insertComponent.run(id, i + 1, c.componentId, c.name, c.original, c.certified, c.photocopy, c.received ? 1 : 0, c.notApplicable ? 1 : 0),
     );
   }
 

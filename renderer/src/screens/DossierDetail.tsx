@@ -234,14 +234,15 @@ export function DossierDetailScreen({ id, onBack }: { id: string; onBack: () => 
                   </thead>
                   <tbody>
                     {d.components.map((c) => (
-                      <tr key={c.componentId}>
+                      <tr key={c.componentId} className={c.notApplicable ? 'not-applicable' : undefined} data-testid={`detail-component-${c.componentId}`}>
                         <td>{c.name}</td>
                         <td className="c-num">{c.original}</td>
                         <td className="c-num">{c.certified}</td>
                         <td className="c-num">{c.photocopy}</td>
-                        <td className="c-num">{c.received ? '✓' : '—'}</td>
+                        <td className="c-num">{c.notApplicable ? <span className="muted small na-label">Không áp dụng</span> : c.received ? '✓' : '—'}</td>
                         <td>
-                          <ComponentCapture dossierId={d.id} componentId={c.componentId} componentName={c.name} />
+                          {/* Nothing to scan for a paper that does not apply (its pages would never be sent as handed in). */}
+                          {c.notApplicable ? null : <ComponentCapture dossierId={d.id} componentId={c.componentId} componentName={c.name} />}
                         </td>
                       </tr>
                     ))}

@@ -10,6 +10,7 @@ import { checkCccd } from '../../../shared/domain/cccd';
 import { formatDate, formatDateTime, isoToDisplay } from '../../../shared/domain/vnTime';
 import { normalizeTypedDate, typedDateToIso } from '../../../shared/domain/typedDate';
 import { searchTokens } from '../../../shared/domain/text';
+import { componentState, mayNotApply, missingComponents, nextComponentState, stateFields } from '../../../shared/domain/componentApplies';
 import { api } from '../api';
 import { ErrorBox, Field } from '../components/Field';
 import { PdfView } from '../components/PdfView';
@@ -365,7 +366,9 @@ export function IntakeScreen({
   }
 
   // ---------- components ----------
-  const missingRequired = procedure ? procedure.components.filter((c) => c.required && !comps[c.id]?.received) : [];
+  const missingRequired = procedure
+    ? procedure.components.filter((c) => c.required && !comps[c.id]?.received && !(comps[c.id]?.notApplicable && mayNotApply(c)))
+    : [];
   const complete = !!procedure && missingRequired.length === 0;
 
   function setComp(id: string, patch: Partial<CompState[string]>) {
@@ -375,8 +378,16 @@ export function IntakeScreen({
   function dossierComponents() {
     return (procedure?.components ?? []).map((c) => {
       const s = comps[c.id] ?? { received: false, original: c.original, certified: c.certified, photocopy: c.photocopy };
-      return { componentId: c.id, name: c.name, original: s.original, certified: s.certified, photocopy: s.photocopy, received: s.received };
+      const na = s.notApplicable && mayNotApply(c) ? { notApplicable: true as const } : {};
+      return { componentId: c.id, name: c.name, original: s.original, certified: s.certified, photocopy: s.photocopy, received: s.received && !na.notApplicable, ...na };
     });
+  }
+
+  /** The row's cycle key K: received → không áp dụng (optional papers) → missing → received (componentApplies.ts). */
+  function cycleComp(c: Procedure['components'][number]) {
+    const s = comps[c.id] ?? { received: false, original: c.original, certified: c.certified, photocopy: c.photocopy };
+    const next = stateFields(nextComponentState(componentState(s), mayNotApply(c)));
+    setComp(c.id, { received: next.received, notApplicable: next.notApplicable ?? false });
   }
 
   // ---------- appointment preview ----------
@@ -491,7 +502,7 @@ export function IntakeScreen({
 
   async function printGuidance() {
     if (busy || !validateBeforeSend() || !procedure) return;
-    const missing = dossierComponents().filter((c) => !c.received);
+    const missing = missingComponents(dossierComponents());
     if (missing.length === 0) {
       setMessage('Không có thành phần nào còn thiếu: hồ sơ đã đủ, hãy lưu và in phiếu hẹn.');
       return;
@@ -826,15 +837,31 @@ export function IntakeScreen({
                     {procedure.components.map((c) => {
                       const s = comps[c.id] ?? { received: false, original: c.original, certified: c.certified, photocopy: c.photocopy };
                       const cid = `comp-${c.id}`;
+                      const optional = mayNotApply(c);
+                      const na = optional && !!s.notApplicable;
+                      const cycleHint = optional ? 'Phím K: nhận → không áp dụng → thiếu' : 'Phím K: nhận ↔ thiếu';
                       return (
-                        <tr key={c.id} className={s.received ? 'ticked' : c.required ? 'missing' : undefined} data-testid="component-row">
+                        <tr
+                          key={c.id}
+                          className={na ? 'not-applicable' : s.received ? 'ticked' : c.required ? 'missing' : undefined}
+                          data-testid="component-row"
+                          data-state={na ? 'notApplicable' : s.received ? 'received' : 'missing'}
+                        >
                           <td className="c-check">
                             <input
                               id={cid}
                               type="checkbox"
-                              checked={s.received}
+                              checked={s.received && !na}
+                              title={cycleHint}
+                              aria-describedby={optional ? `${cid}-hint` : undefined}
                               data-testid={`component-check-${c.id}`}
-                              onChange={(e) => setComp(c.id, { received: e.target.checked })}
+                              onChange={(e) => setComp(c.id, { received: e.target.checked, notApplicable: false })}
+                              onKeyDown={(e) => {
+                                if ((e.key === 'k' || e.key === 'K') && !e.ctrlKey && !e.altKey && !e.metaKey) {
+                                  e.preventDefault();
+                                  cycleComp(c);
+                                }
+                              }}
                             />
                           </td>
                           <td>
@@ -847,6 +874,22 @@ export function IntakeScreen({
                               ) : null}
                             </label>
                             {c.note ? <div className="muted small">{c.note}</div> : null}
+                            {optional ? (
+                              <div id={`${cid}-hint`} className="muted small comp-hint">
+                                <label className="na-option">
+                                  {/* Out of the Tab order: the keyboard has K on the row's checkbox. */}
+                                  <input
+                                    type="checkbox"
+                                    tabIndex={-1}
+                                    checked={na}
+                                    data-testid={`component-na-${c.id}`}
+                                    onChange={(e) => setComp(c.id, { notApplicable: e.target.checked, received: e.target.checked ? false : s.received })}
+                                  />{' '}
+                                  Không áp dụng
+                                </label>{' '}
+                                · {cycleHint}
+                              </div>
+                            ) : null}
                           </td>
                           {(['original', 'certified', 'photocopy'] as const).map((k) => (
                             <td key={k} className="c-num">
@@ -914,8 +957,7 @@ export function IntakeScreen({
               <h3>In hướng dẫn bổ sung (Mẫu 02)</h3>
               <p className="small">
                 Các giấy tờ chưa đánh dấu sẽ được ghi vào phiếu:{' '}
-                {dossierComponents()
-                  .filter((c) => !c.received)
+                {missingComponents(dossierComponents())
                   .map((c) => c.name)
                   .join('; ') || '—'}
               </p>
