@@ -31,12 +31,7 @@ const text = (status: number, message: string, csp: string): AppResponse => ({
  * app's CSP; nothing outside it, nothing of another host, only GET and HEAD, 400 for a
  * malformed address. Under FILES_PATH: the file a token names (services/files.ts), nothing else.
  */
-export async function appResponse(
-  req: { method: string; url: string; range?: string },
-  rendererDir: string,
-  csp: string,
-  files?: FileTokens,
-): Promise<AppResponse> {
+export async function appResponse(req: { method: string; url: string; range?: string }, rendererDir: string, csp: string, files?: FileTokens): Promise<AppResponse> {
   if (req.method !== 'GET' && req.method !== 'HEAD') return text(405, 'Method not allowed', csp);
   let url: URL;
   try {

@@ -10,7 +10,8 @@ export function minutesToHhmm(m: number): string {
 export function hhmmToMinutes(s: string): number | null {
   const m = /^\s*(\d{1,2})[:h.](\d{2})\s*$/.exec(s);
   if (!m) return null;
-  const h = Number(m[1]), min = Number(m[2]);
+  const h = Number(m[1]),
+    min = Number(m[2]);
   if (h > 23 || min > 59) return null;
   return h * 60 + min;
 }

@@ -24,7 +24,13 @@ describe('files by URL', () => {
     expect(page.viewportSize()).toEqual(VIEWPORT);
     const answers: Promise<{ url: string; body: string }>[] = [];
     page.on('response', (r: Response) => {
-      if (new URL(r.url()).pathname.startsWith('/rpc/')) answers.push(r.text().then((body) => ({ url: r.url(), body }), () => ({ url: r.url(), body: '' })));
+      if (new URL(r.url()).pathname.startsWith('/rpc/'))
+        answers.push(
+          r.text().then(
+            (body) => ({ url: r.url(), body }),
+            () => ({ url: r.url(), body: '' }),
+          ),
+        );
     });
 
     await setUpUnit(run);

@@ -39,8 +39,7 @@ const BIRTH = (kethon: 'received' | 'missing' | 'na', tokhai: 'received' | 'miss
   comp('kethon', 'Giấy chứng nhận kết hôn của cha, mẹ', kethon),
   comp('uyquyen', 'Văn bản uỷ quyền', 'missing'),
 ];
-const receive = (components: DossierComponent[]) =>
-  ({ procedureCode: '1.001193', applicant: APPLICANT, components, copies: 1, resultDelivery: 'counter', note: '' }) as const;
+const receive = (components: DossierComponent[]) => ({ procedureCode: '1.001193', applicant: APPLICANT, components, copies: 1, resultDelivery: 'counter', note: '' }) as const;
 
 async function app() {
   const a = await openConfiguredApp({ now: () => vnTime(2026, 3, 2, 9, 0) });
@@ -80,9 +79,7 @@ describe('không áp dụng at the counter', () => {
     const a = await app();
     const d = await a.call('dossiers.receive', receive(BIRTH('na')));
     const db = a.services.db;
-    expect(
-      db.prepare('SELECT component_id, received, not_applicable FROM dossier_components WHERE dossier_id = ? ORDER BY position').raw().all(Number(d.id)),
-    ).toEqual([
+    expect(db.prepare('SELECT component_id, received, not_applicable FROM dossier_components WHERE dossier_id = ? ORDER BY position').raw().all(Number(d.id))).toEqual([
       ['tokhai', 1, 0],
       ['giaychungsinh', 1, 0],
       ['tuythan', 0, 0],

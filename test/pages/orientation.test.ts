@@ -99,9 +99,7 @@ describe('migration 6: page orientation columns', () => {
     const file = path.join(tempDir('motcua-mig6-'), 'app.db');
     openDatabase(file, { migrations: MIGRATIONS.filter((m) => m.version < 6) }).close();
     const db = openDatabase(file);
-    const cols = (db.prepare(`SELECT name, type FROM pragma_table_info('pages')`).all() as { name: string; type: string }[]).filter((c) =>
-      ['auto_rotation', 'skew_deg'].includes(c.name),
-    );
+    const cols = (db.prepare(`SELECT name, type FROM pragma_table_info('pages')`).all() as { name: string; type: string }[]).filter((c) => ['auto_rotation', 'skew_deg'].includes(c.name));
     expect(cols).toEqual([
       { name: 'auto_rotation', type: 'INTEGER' },
       { name: 'skew_deg', type: 'REAL' },
@@ -162,7 +160,10 @@ describe('upright, levelled copies of turned and askew pages', () => {
   }
 
   it('the reference check can fail: the same page upside down does not pass', async () => {
-    const flipped = await sharp((await makeCompactCopy(scan, { orient: true })).data).rotate(180).png().toBuffer();
+    const flipped = await sharp((await makeCompactCopy(scan, { orient: true })).data)
+      .rotate(180)
+      .png()
+      .toBuffer();
     expect(await likeReference(flipped, ref)).toBeLessThan(0.5);
   });
 
@@ -170,43 +171,47 @@ describe('upright, levelled copies of turned and askew pages', () => {
     [90, 270],
     [180, 180],
     [270, 90],
-  ])('a page scanned turned by %i° is stored with auto rotation %i°; compact copy, thumbnail and display come out upright; the original is untouched', async (deg, want) => {
-    const { page, input } = await addTurned(deg, `xoay-${deg}.jpg`);
-    expect(page.autoRotation).toBe(want);
-    expect(page.skewDeg).toBeCloseTo(-0.7, 0);
-    expect(page.rotation).toBe(0);
+  ])(
+    'a page scanned turned by %i° is stored with auto rotation %i°; compact copy, thumbnail and display come out upright; the original is untouched',
+    async (deg, want) => {
+      const { page, input } = await addTurned(deg, `xoay-${deg}.jpg`);
+      expect(page.autoRotation).toBe(want);
+      expect(page.skewDeg).toBeCloseTo(-0.7, 0);
+      expect(page.rotation).toBe(0);
 
-    // The kept original is the file as it came in, byte for byte.
-    expect(page.sha256).toBe(sha(input));
-    const blob = path.join(app.dir, 'pages', page.sha256.slice(0, 2), page.sha256.slice(2, 4), `${page.sha256}.jpg`);
-    expect(sha(fs.readFileSync(blob))).toBe(sha(input));
-    expect(sha(b64((await app.call('pages.image', { pageId: page.id, variant: 'original' }))))).toBe(sha(input));
+      // The kept original is the file as it came in, byte for byte.
+      expect(page.sha256).toBe(sha(input));
+      const blob = path.join(app.dir, 'pages', page.sha256.slice(0, 2), page.sha256.slice(2, 4), `${page.sha256}.jpg`);
+      expect(sha(fs.readFileSync(blob))).toBe(sha(input));
+      expect(sha(b64(await app.call('pages.image', { pageId: page.id, variant: 'original' })))).toBe(sha(input));
 
-    const compact = b64((await app.call('pages.image', { pageId: page.id, variant: 'compact' })));
-    const compactMeta = await sharp(compact).metadata();
-    expect(compactMeta.height).toBeGreaterThan(compactMeta.width!); // portrait again
-    expect(await likeReference(compact, ref)).toBeGreaterThan(0.9);
-    expect(Math.abs(await residualSkew(compact))).toBeLessThan(0.2);
+      const compact = b64(await app.call('pages.image', { pageId: page.id, variant: 'compact' }));
+      const compactMeta = await sharp(compact).metadata();
+      expect(compactMeta.height).toBeGreaterThan(compactMeta.width!); // portrait again
+      expect(await likeReference(compact, ref)).toBeGreaterThan(0.9);
+      expect(Math.abs(await residualSkew(compact))).toBeLessThan(0.2);
 
-    const display = b64((await app.call('pages.image', { pageId: page.id, variant: 'display' })));
-    expect(await likeReference(display, ref)).toBeGreaterThan(0.9);
-    const thumb = b64((await app.call('pages.image', { pageId: page.id, variant: 'thumb' })));
-    expect((await sharp(thumb).metadata()).width).toBe(200);
-    expect(await likeReference(thumb, ref)).toBeGreaterThan(0.9);
-    // Still the original after all of that.
-    expect(sha(fs.readFileSync(blob))).toBe(sha(input));
-  }, 60_000);
+      const display = b64(await app.call('pages.image', { pageId: page.id, variant: 'display' }));
+      expect(await likeReference(display, ref)).toBeGreaterThan(0.9);
+      const thumb = b64(await app.call('pages.image', { pageId: page.id, variant: 'thumb' }));
+      expect((await sharp(thumb).metadata()).width).toBe(200);
+      expect(await likeReference(thumb, ref)).toBeGreaterThan(0.9);
+      // Still the original after all of that.
+      expect(sha(fs.readFileSync(blob))).toBe(sha(input));
+    },
+    60_000,
+  );
 
   it('a page 2° askew is levelled on its copies (and the 0.7° of the scan with it)', async () => {
     const { page } = await addTurned(2, 'lech-2do.jpg');
     expect(page.autoRotation).toBe(0);
     expect(page.skewDeg).toBeCloseTo(-2.7, 0);
-    const compact = b64((await app.call('pages.image', { pageId: page.id, variant: 'compact' })));
+    const compact = b64(await app.call('pages.image', { pageId: page.id, variant: 'compact' }));
     expect(Math.abs(await residualSkew(compact))).toBeLessThan(0.2);
-    const display = b64((await app.call('pages.image', { pageId: page.id, variant: 'display' })));
+    const display = b64(await app.call('pages.image', { pageId: page.id, variant: 'display' }));
     expect(Math.abs(await residualSkew(display))).toBeLessThan(0.2);
     // The original itself still leans.
-    const original = b64((await app.call('pages.image', { pageId: page.id, variant: 'original' })));
+    const original = b64(await app.call('pages.image', { pageId: page.id, variant: 'original' }));
     expect(Math.abs(await residualSkew(original))).toBeGreaterThan(2.4);
   }, 60_000);
 
@@ -222,9 +227,9 @@ describe('upright, levelled copies of turned and askew pages', () => {
     const turned = await app.call('pages.rotate', { pageId: page.id, rotation: 90 });
     expect(turned.autoRotation).toBe(180);
     expect(turned.rotation).toBe(90);
-    const display = await sharp(b64((await app.call('pages.image', { pageId: page.id, variant: 'display' })))).metadata();
+    const display = await sharp(b64(await app.call('pages.image', { pageId: page.id, variant: 'display' }))).metadata();
     expect(display.width).toBeGreaterThan(display.height!);
-    const thumb = await sharp(b64((await app.call('pages.image', { pageId: page.id, variant: 'thumb' })))).metadata();
+    const thumb = await sharp(b64(await app.call('pages.image', { pageId: page.id, variant: 'thumb' }))).metadata();
     expect(thumb.width).toBeGreaterThan(thumb.height!);
     const after = (await app.call('pages.list', { dossierId })).pages.find((p) => p.id === page.id)!;
     expect(after.sha256).toBe(before.sha256);
@@ -247,7 +252,7 @@ describe('upright, levelled copies of turned and askew pages', () => {
     const hard = sample(HARD);
     const { page } = await addTurned(180, 'dau-do.jpg', hard);
     expect(page.autoRotation).toBe(180);
-    const display = b64((await app.call('pages.image', { pageId: page.id, variant: 'display' })));
+    const display = b64(await app.call('pages.image', { pageId: page.id, variant: 'display' }));
     const cleanedImg = await app.call('pages.image', { pageId: page.id, variant: 'cleaned' });
     expect(cleanedImg.mime).toBe('image/jpeg');
     const cleaned = b64(cleanedImg);
@@ -277,7 +282,7 @@ describe('upright, levelled copies of turned and askew pages', () => {
     // And the page itself is upright: like the cleaned view of the same scan as it came.
     const [upright] = await app.call('pages.add', { dossierId, componentId: 'banchinh', files: [{ name: 'dau-do-thang.jpg', dataBase64: hard.toString('base64') }] });
     expect(upright.autoRotation).toBe(0);
-    const uprightRef = await inkProfiles(b64((await app.call('pages.image', { pageId: upright.id, variant: 'cleaned' }))));
+    const uprightRef = await inkProfiles(b64(await app.call('pages.image', { pageId: upright.id, variant: 'cleaned' })));
     expect(await likeReference(cleaned, uprightRef)).toBeGreaterThan(0.9);
     expect(await likeReference(await sharp(cleaned).rotate(180).toBuffer(), uprightRef)).toBeLessThan(0.5);
   }, 60_000);

@@ -21,10 +21,10 @@ const enrol = (app: SyncTestApp, deviceId: string, slot: number) =>
 function projection(db: Db, uid: string) {
   const row = db.prepare('SELECT * FROM dossiers WHERE uid = ?').get(uid) as Record<string, unknown> & { id: number };
   const { id, ...rest } = row;
-  const components = db.prepare('SELECT position, component_id, name, original, certified, photocopy, received, not_applicable FROM dossier_components WHERE dossier_id = ? ORDER BY position').all(id);
-  const timeline = db
-    .prepare('SELECT seq, type, from_status, to_status, actor, at, note, event_id, device_id, conflict FROM dossier_events WHERE dossier_id = ? ORDER BY seq')
+  const components = db
+    .prepare('SELECT position, component_id, name, original, certified, photocopy, received, not_applicable FROM dossier_components WHERE dossier_id = ? ORDER BY position')
     .all(id);
+  const timeline = db.prepare('SELECT seq, type, from_status, to_status, actor, at, note, event_id, device_id, conflict FROM dossier_events WHERE dossier_id = ? ORDER BY seq').all(id);
   // The search entry: the terms of the row in the FTS index (an fts5vocab over the contentless table).
   db.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_terms USING fts5vocab(main, 'dossier_fts', 'instance')");
   const terms = db.prepare('SELECT term FROM temp.fts_terms WHERE doc = ? ORDER BY term').pluck().all(id);
@@ -85,7 +85,12 @@ describe('one projector for local and pulled events', () => {
               let cursor = 0;
               for (const unit of order) {
                 const batch = flip && unit.length > 1 ? unit.slice().reverse() : unit;
-                applyPulledItems(deps, identity, batch.map((event) => ({ cursor: ++cursor, kind: 'event' as const, event })), stats());
+                applyPulledItems(
+                  deps,
+                  identity,
+                  batch.map((event) => ({ cursor: ++cursor, kind: 'event' as const, event })),
+                  stats(),
+                );
               }
               expect(projection(db, uid)).toBe(local);
               throw rollback;
@@ -123,12 +128,17 @@ describe('one projector for local and pulled events', () => {
       const deps: ApplyDeps = { db, now, procedures: new ProcedureStore(db, now), holidays: new HolidayStore(db), projector: b.services.projector };
       const events = madeEvents(a).filter((e) => e.dossierId === uid);
       db.transaction(() => {
-        applyPulledItems(deps, { deviceId: 'dev-b', unitCode: '000.00.13.H12' }, events.map((event, i) => ({ cursor: i + 1, kind: 'event' as const, event })), {
-          events: 0,
-          dossiersAdded: 0,
-          updates: 0,
-          problems: [],
-        });
+        applyPulledItems(
+          deps,
+          { deviceId: 'dev-b', unitCode: '000.00.13.H12' },
+          events.map((event, i) => ({ cursor: i + 1, kind: 'event' as const, event })),
+          {
+            events: 0,
+            dossiersAdded: 0,
+            updates: 0,
+            problems: [],
+          },
+        );
       })();
       expect(projection(db, uid)).toBe(local);
     } finally {

@@ -110,8 +110,7 @@ describe('files by token over loopback', () => {
 });
 
 describe('files by token over app://', () => {
-  const get = (url: string, extra: { method?: string; range?: string } = {}) =>
-    appResponse({ method: extra.method ?? 'GET', url, range: extra.range }, staticDir, RENDERER_CSP, files);
+  const get = (url: string, extra: { method?: string; range?: string } = {}) => appResponse({ method: extra.method ?? 'GET', url, range: extra.range }, staticDir, RENDERER_CSP, files);
 
   it('serves the file a token names and refuses the rest as the loopback does', async () => {
     const url = files.issue({ mime: 'application/pdf', body: Buffer.from('%PDF-1.7 y'), dossierId: '9' });

@@ -74,15 +74,7 @@ function componentsFor(p: Procedure): CompState {
   return out;
 }
 
-export function IntakeScreen({
-  settings,
-  onNew,
-  onOpenDossier,
-}: {
-  settings: UnitSettings;
-  onNew: () => void;
-  onOpenDossier: (id: string) => void;
-}) {
+export function IntakeScreen({ settings, onNew, onOpenDossier }: { settings: UnitSettings; onNew: () => void; onOpenDossier: (id: string) => void }) {
   const { report } = useSaveStatus();
   const [procedure, setProcedure] = useState<Procedure | null>(null);
   const [applicant, setApplicant] = useState<ApplicantForm>(EMPTY_APPLICANT);
@@ -114,10 +106,7 @@ export function IntakeScreen({
   const newRef = useRef<HTMLButtonElement>(null);
   const reasonRef = useRef<HTMLTextAreaElement>(null);
 
-  const draftData: IntakeDraftData = useMemo(
-    () => ({ procedure, applicant, components: comps, delivery, copies, note }),
-    [procedure, applicant, comps, delivery, copies, note],
-  );
+  const draftData: IntakeDraftData = useMemo(() => ({ procedure, applicant, components: comps, delivery, copies, note }), [procedure, applicant, comps, delivery, copies, note]);
 
   // ---------- drafts ----------
   useEffect(() => {
@@ -366,9 +355,7 @@ export function IntakeScreen({
   }
 
   // ---------- components ----------
-  const missingRequired = procedure
-    ? procedure.components.filter((c) => c.required && !comps[c.id]?.received && !(comps[c.id]?.notApplicable && mayNotApply(c)))
-    : [];
+  const missingRequired = procedure ? procedure.components.filter((c) => c.required && !comps[c.id]?.received && !(comps[c.id]?.notApplicable && mayNotApply(c))) : [];
   const complete = !!procedure && missingRequired.length === 0;
 
   function setComp(id: string, patch: Partial<CompState[string]>) {
@@ -564,7 +551,7 @@ export function IntakeScreen({
   }
 
   async function retryForm() {
-    if (!result || !(result.dossierId)) return;
+    if (!result || !result.dossierId) return;
     const f = await api['forms.render']({ kind: result.kind, id: result.dossierId });
     setResult({ ...result, form: f.ok ? f.value : null, formError: f.ok ? undefined : f.error.message });
   }
@@ -805,7 +792,6 @@ export function IntakeScreen({
               </div>
             )}
           </div>
-
         </section>
 
         <section className="col-right">
@@ -929,14 +915,7 @@ export function IntakeScreen({
                   </fieldset>
                   <label className="copies">
                     Số bộ
-                    <input
-                      type="number"
-                      min={1}
-                      max={99}
-                      value={copies}
-                      data-testid="copies"
-                      onChange={(e) => setCopies(Math.max(1, Math.min(99, Number(e.target.value) || 1)))}
-                    />
+                    <input type="number" min={1} max={99} value={copies} data-testid="copies" onChange={(e) => setCopies(Math.max(1, Math.min(99, Number(e.target.value) || 1)))} />
                   </label>
                 </div>
               </>
@@ -944,76 +923,71 @@ export function IntakeScreen({
           </div>
 
           {procedure && (
-            <ReusePanel
-              idNumber={applicant.idNumber.replace(/\s+/g, '')}
-              components={procedure.components.map((c) => ({ id: c.id, name: c.name }))}
-              value={reuse}
-              onChange={setReuse}
-            />
+            <ReusePanel idNumber={applicant.idNumber.replace(/\s+/g, '')} components={procedure.components.map((c) => ({ id: c.id, name: c.name }))} value={reuse} onChange={setReuse} />
           )}
           <div className="action-bar">
-          {panel === 'guidance' && (
-            <div className="panel sub-panel" data-testid="guidance-panel">
-              <h3>In hướng dẫn bổ sung (Mẫu 02)</h3>
-              <p className="small">
-                Các giấy tờ chưa đánh dấu sẽ được ghi vào phiếu:{' '}
-                {missingComponents(dossierComponents())
-                  .map((c) => c.name)
-                  .join('; ') || '—'}
-              </p>
-              <label htmlFor="guidance-reason">Lý do</label>
-              <textarea id="guidance-reason" ref={reasonRef} rows={2} value={reason} data-testid="guidance-reason" onChange={(e) => setReason(e.target.value)} />
-              <div className="actions">
-                <button type="button" className="btn primary" disabled={busy} onClick={() => void printGuidance()} data-testid="guidance-print">
-                  In phiếu hướng dẫn <kbd>Ctrl+Enter</kbd>
-                </button>
-                <button type="button" className="btn" onClick={() => setPanel('none')}>
-                  Đóng <kbd>Esc</kbd>
-                </button>
+            {panel === 'guidance' && (
+              <div className="panel sub-panel" data-testid="guidance-panel">
+                <h3>In hướng dẫn bổ sung (Mẫu 02)</h3>
+                <p className="small">
+                  Các giấy tờ chưa đánh dấu sẽ được ghi vào phiếu:{' '}
+                  {missingComponents(dossierComponents())
+                    .map((c) => c.name)
+                    .join('; ') || '—'}
+                </p>
+                <label htmlFor="guidance-reason">Lý do</label>
+                <textarea id="guidance-reason" ref={reasonRef} rows={2} value={reason} data-testid="guidance-reason" onChange={(e) => setReason(e.target.value)} />
+                <div className="actions">
+                  <button type="button" className="btn primary" disabled={busy} onClick={() => void printGuidance()} data-testid="guidance-print">
+                    In phiếu hướng dẫn <kbd>Ctrl+Enter</kbd>
+                  </button>
+                  <button type="button" className="btn" onClick={() => setPanel('none')}>
+                    Đóng <kbd>Esc</kbd>
+                  </button>
+                </div>
               </div>
-            </div>
-          )}
-          {panel === 'refuse' && (
-            <div className="panel sub-panel" data-testid="refuse-panel">
-              <h3>Từ chối tiếp nhận (Mẫu 03)</h3>
-              <label htmlFor="refuse-reason">Lý do từ chối (in trên phiếu)</label>
-              <textarea id="refuse-reason" ref={reasonRef} rows={2} value={reason} data-testid="refuse-reason" onChange={(e) => setReason(e.target.value)} />
-              <div className="actions">
-                <button type="button" className="btn danger" disabled={busy} onClick={() => void refuse()} data-testid="refuse-confirm">
-                  Từ chối và in phiếu <kbd>Ctrl+Enter</kbd>
-                </button>
-                <button type="button" className="btn" onClick={() => setPanel('none')}>
-                  Đóng <kbd>Esc</kbd>
-                </button>
-              </div>
-            </div>
-          )}
-
-          <ErrorBox message={message} testId="intake-error" />
-          <div className="intake-actions">
-            {complete || !procedure ? (
-              <button ref={primaryRef} type="button" className="btn primary big" disabled={busy || !!draftOffer} onClick={() => void receive()} data-testid="save-receipt">
-                {busy ? 'Đang lưu…' : 'Lưu và in phiếu hẹn (Mẫu 01)'} <kbd>Ctrl+Enter</kbd>
-              </button>
-            ) : (
-              <>
-                <button type="button" className="btn big incomplete" disabled data-testid="save-receipt" aria-describedby="missing-list">
-                  Hồ sơ chưa đủ: thiếu {missingRequired.length} giấy tờ bắt buộc
-                </button>
-                <button ref={primaryRef} type="button" className="btn primary" disabled={busy} onClick={openGuidance} data-testid="open-guidance">
-                  In hướng dẫn bổ sung (Mẫu 02)
-                </button>
-              </>
             )}
-            <button type="button" className="btn danger-outline" disabled={busy || !procedure} onClick={openRefuse} data-testid="open-refuse">
-              Từ chối tiếp nhận (Mẫu 03)
-            </button>
-          </div>
-          {!complete && procedure && (
-            <div id="missing-list" className="muted small">
-              Thiếu: {missingRequired.map((c) => c.name).join('; ')}
+            {panel === 'refuse' && (
+              <div className="panel sub-panel" data-testid="refuse-panel">
+                <h3>Từ chối tiếp nhận (Mẫu 03)</h3>
+                <label htmlFor="refuse-reason">Lý do từ chối (in trên phiếu)</label>
+                <textarea id="refuse-reason" ref={reasonRef} rows={2} value={reason} data-testid="refuse-reason" onChange={(e) => setReason(e.target.value)} />
+                <div className="actions">
+                  <button type="button" className="btn danger" disabled={busy} onClick={() => void refuse()} data-testid="refuse-confirm">
+                    Từ chối và in phiếu <kbd>Ctrl+Enter</kbd>
+                  </button>
+                  <button type="button" className="btn" onClick={() => setPanel('none')}>
+                    Đóng <kbd>Esc</kbd>
+                  </button>
+                </div>
+              </div>
+            )}
+
+            <ErrorBox message={message} testId="intake-error" />
+            <div className="intake-actions">
+              {complete || !procedure ? (
+                <button ref={primaryRef} type="button" className="btn primary big" disabled={busy || !!draftOffer} onClick={() => void receive()} data-testid="save-receipt">
+                  {busy ? 'Đang lưu…' : 'Lưu và in phiếu hẹn (Mẫu 01)'} <kbd>Ctrl+Enter</kbd>
+                </button>
+              ) : (
+                <>
+                  <button type="button" className="btn big incomplete" disabled data-testid="save-receipt" aria-describedby="missing-list">
+                    Hồ sơ chưa đủ: thiếu {missingRequired.length} giấy tờ bắt buộc
+                  </button>
+                  <button ref={primaryRef} type="button" className="btn primary" disabled={busy} onClick={openGuidance} data-testid="open-guidance">
+                    In hướng dẫn bổ sung (Mẫu 02)
+                  </button>
+                </>
+              )}
+              <button type="button" className="btn danger-outline" disabled={busy || !procedure} onClick={openRefuse} data-testid="open-refuse">
+                Từ chối tiếp nhận (Mẫu 03)
+              </button>
             </div>
-          )}
+            {!complete && procedure && (
+              <div id="missing-list" className="muted small">
+                Thiếu: {missingRequired.map((c) => c.name).join('; ')}
+              </div>
+            )}
           </div>
         </section>
       </div>
@@ -1054,9 +1028,7 @@ function IntakeResult({
   return (
     <div className="intake-result" data-testid="intake-result" data-kind={result.kind}>
       <div className="panel result-summary">
-        <div className="result-kind">
-          {result.kind === 'mau01' ? 'Đã tiếp nhận hồ sơ' : result.kind === 'mau02' ? 'Đã lập phiếu hướng dẫn bổ sung' : 'Đã từ chối tiếp nhận'}
-        </div>
+        <div className="result-kind">{result.kind === 'mau01' ? 'Đã tiếp nhận hồ sơ' : result.kind === 'mau02' ? 'Đã lập phiếu hướng dẫn bổ sung' : 'Đã từ chối tiếp nhận'}</div>
         {result.code && (
           <>
             <div className="result-label">Mã hồ sơ</div>
@@ -1101,9 +1073,7 @@ function IntakeResult({
           )}
         </div>
       </div>
-      <div className="panel result-pdf">
-        {result.form ? <PdfView url={result.form.url} fileName={result.form.fileName} title={result.title} /> : <p className="muted">Không có bản in.</p>}
-      </div>
+      <div className="panel result-pdf">{result.form ? <PdfView url={result.form.url} fileName={result.form.fileName} title={result.title} /> : <p className="muted">Không có bản in.</p>}</div>
     </div>
   );
 }
