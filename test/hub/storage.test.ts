@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { backends, startTestHub } from '../sync-support/hubHarness';
 import { SyncClient, SyncError } from '../../electron/services/sync/client';
+import { runCaptured } from '../../server/commands';
 import { applicantNo, attachPage, configuredSyncApp, enrolApp, removeSyncTempDirs, UNIT, type SyncTestApp } from '../sync-app/support';
 
 afterAll(() => removeSyncTempDirs());
@@ -20,7 +21,7 @@ const DAY = 24 * 3600_000;
 
 describe.each(await backends())('storage quotas on %s', (backend) => {
   it('a page past the unit quota: 507, the page failed with the Vietnamese reason, the pull done all the same', async () => {
-    const h = await startTestHub(backend);
+    const h = await startTestHub(backend, { storage: { perUnitBytes: 250_000 } });
     const apps: SyncTestApp[] = [];
     try {
       const scanner = await configuredSyncApp();
@@ -31,7 +32,6 @@ describe.each(await backends())('storage quotas on %s', (backend) => {
       const o = await other.call('dossiers.receive', applicantNo(1));
       expect((await other.call('sync.now', {})).ok).toBe(true);
 
-      h.hub.storage.perUnitBytes = 250_000;
       const d = await scanner.call('dossiers.receive', applicantNo(2));
       const big = attachPage(scanner, d.id, 'banchinh', randomBytes(300_000));
       await scanner.call('sync.now', {});
@@ -48,11 +48,10 @@ describe.each(await backends())('storage quotas on %s', (backend) => {
   }, 60_000);
 
   it('the device quota: 507 quota_device once the device’s own files fill it; another device of the unit still sends', async () => {
-    const h = await startTestHub(backend);
+    const h = await startTestHub(backend, { storage: { perDeviceBytes: 150_000 } });
     try {
       const a = await h.device(UNIT.unitCode, 'Quầy 1');
       const b = await h.device(UNIT.unitCode, 'Quầy 2');
-      h.hub.storage.perDeviceBytes = 150_000;
       const first = randomBytes(100_000);
       expect((await a.client.uploadFile(sha(first), first.length, reader(first), 'image/png')).complete).toBe(true);
       const second = randomBytes(100_000);
@@ -66,6 +65,10 @@ describe.each(await backends())('storage quotas on %s', (backend) => {
 
       const report = (await h.hub.storageReport()).find((r) => r.unitCode === UNIT.unitCode)!;
       expect(report).toMatchObject({ files: 2, bytes: 200_000, partials: 0 });
+      // `npm run hub -- storage:report` prints the same, one line per unit.
+      const cli = await runCaptured(h, 'storage:report', {}, {});
+      expect(cli.code).toBe(0);
+      expect(cli.output).toContainEqual(['out', `${UNIT.unitCode}\t2\t0.2\t0\t0.0`]);
     } finally {
       await h.stop();
     }
