@@ -49,8 +49,14 @@ export async function benchAppDay(report: Report): Promise<void> {
   try {
     const unitCode = '000.00.13.H12';
     await call('settings.save', {
-      unitCode, unitName: 'Trung tâm Phục vụ hành chính công xã Định Mỹ', parentName: 'UBND xã Định Mỹ', provinceName: 'An Giang',
-      placeName: 'Định Mỹ', clerkName: 'Nguyễn Thị Lan', contactPhone: '', workingHours: DEFAULT_WORKING_HOURS,
+      unitCode,
+      unitName: 'Trung tâm Phục vụ hành chính công xã Định Mỹ',
+      parentName: 'UBND xã Định Mỹ',
+      provinceName: 'An Giang',
+      placeName: 'Định Mỹ',
+      clerkName: 'Nguyễn Thị Lan',
+      contactPhone: '',
+      workingHours: DEFAULT_WORKING_HOURS,
     });
     await h.hub.createUnit(unitCode, 'UBND xã Định Mỹ');
     const proxy = await FaultProxy.start({ targetPort: Number(new URL(h.url).port), upBitsPerSec: UP_BPS, downBitsPerSec: DOWN_BPS, latencyMs: ONE_WAY_MS });
@@ -125,4 +131,3 @@ export async function benchAppDay(report: Report): Promise<void> {
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
-

@@ -59,10 +59,14 @@ export async function makeUnreadablePages(samples: SamplePage[]): Promise<{ kind
   const rnd = random(14);
   const grain = Buffer.alloc(W * H);
   for (let i = 0; i < grain.length; i++) grain[i] = 235 + Math.floor(rnd() * 20);
-  const blank = await sharp(grain, { raw: { width: W, height: H, channels: 1 } }).jpeg({ quality: 85 }).toBuffer();
+  const blank = await sharp(grain, { raw: { width: W, height: H, channels: 1 } })
+    .jpeg({ quality: 85 })
+    .toBuffer();
   const noise = Buffer.alloc(W * H);
   for (let i = 0; i < noise.length; i++) noise[i] = Math.floor(rnd() * 256);
-  const noisy = await sharp(noise, { raw: { width: W, height: H, channels: 1 } }).jpeg({ quality: 85 }).toBuffer();
+  const noisy = await sharp(noise, { raw: { width: W, height: H, channels: 1 } })
+    .jpeg({ quality: 85 })
+    .toBuffer();
   // A photo: a coarse random colour field enlarged smoothly, with a few soft shapes.
   const gw = 12;
   const gh = 16;
@@ -72,7 +76,10 @@ export async function makeUnreadablePages(samples: SamplePage[]): Promise<{ kind
     const c = () => Math.floor(rnd() * 255);
     return `<ellipse cx="${Math.floor(rnd() * W)}" cy="${Math.floor(rnd() * H)}" rx="${150 + Math.floor(rnd() * 500)}" ry="${150 + Math.floor(rnd() * 500)}" fill="rgb(${c()},${c()},${c()})" fill-opacity="0.6"/>`;
   }).join('');
-  const bg = await sharp(field, { raw: { width: gw, height: gh, channels: 3 } }).resize(W, H, { kernel: 'cubic' }).png().toBuffer();
+  const bg = await sharp(field, { raw: { width: gw, height: gh, channels: 3 } })
+    .resize(W, H, { kernel: 'cubic' })
+    .png()
+    .toBuffer();
   const photo = await sharp(bg)
     .composite([{ input: Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}">${shapes}</svg>`) }])
     .blur(6)
@@ -159,9 +166,11 @@ export async function benchOcr(report: Report): Promise<void> {
     for (const t of loadTurnedSamples()) {
       turnJobs.push(async () => judge(`${t.name}-turn${t.turnedDeg}`, await pool.recognize(readFileSync(t.file)), (360 - t.turnedDeg) % 360));
     }
-    await Promise.all(Array.from({ length: 4 }, async () => {
-      for (let job = turnJobs.shift(); job; job = turnJobs.shift()) await job();
-    }));
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        for (let job = turnJobs.shift(); job; job = turnJobs.shift()) await job();
+      }),
+    );
     report('ocr_turn_accuracy_pct', round((turnsRight / turnsRead) * 100, 1), '%');
     report('ocr_readable_flagged_pct', round((readableFlagged / readableRead) * 100, 1), '%');
     for (const w of wrongTurns) console.error(`wrong turn: ${w}`);
@@ -188,11 +197,12 @@ export async function benchOcr(report: Report): Promise<void> {
       bad.map(async (b) => {
         const r = await pool.recognize(b.image);
         if (!r.readability.readable) flagged++;
-        console.error(`unreadable ${b.kind}: ${r.readability.readable ? 'NOT flagged' : r.readability.reason}, ${r.quality.letterWords} words, conf ${r.quality.confidence.toFixed(1)}, syllables ${r.quality.syllableShare.toFixed(2)}`);
+        console.error(
+          `unreadable ${b.kind}: ${r.readability.readable ? 'NOT flagged' : r.readability.reason}, ${r.quality.letterWords} words, conf ${r.quality.confidence.toFixed(1)}, syllables ${r.quality.syllableShare.toFixed(2)}`,
+        );
       }),
     );
     report('ocr_unreadable_flagged_pct', round((flagged / bad.length) * 100, 1), '%');
-
   } finally {
     await pool.terminate();
     clearInterval(sampler);

@@ -14,7 +14,10 @@ const out = (name: string, value: number, unit: string) => process.stdout.write(
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 
 sharp.cache(false);
-const files = fs.readdirSync(samplesDir()).filter((f) => /-(clean|scan|hard)\.(png|jpg)$/.test(f)).sort();
+const files = fs
+  .readdirSync(samplesDir())
+  .filter((f) => /-(clean|scan|hard)\.(png|jpg)$/.test(f))
+  .sort();
 const pages = files.map((f) => ({ name: f, data: fs.readFileSync(path.join(samplesDir(), f)) }));
 
 async function measure(fn: (input: Buffer) => Promise<unknown>): Promise<{ cpuMs: number; wallMs: number }> {
@@ -52,9 +55,7 @@ out('import_copies_upright_wall', after.wallMs, 'ms/page');
 // The views, for a page measured 180° + its skew (what a turned scan gets).
 const turns = new Map<Buffer, number>();
 for (const p of pages) turns.set(p.data, 180 + uprightTurnDeg((await makePageCopies(p.data)).orientation));
-const display = await measure((input) =>
-  sharp(input).autoOrient().flatten({ background: '#ffffff' }).rotate(turns.get(input)!, { background: '#ffffff' }).jpeg({ quality: 85 }).toBuffer(),
-);
+const display = await measure((input) => sharp(input).autoOrient().flatten({ background: '#ffffff' }).rotate(turns.get(input)!, { background: '#ffffff' }).jpeg({ quality: 85 }).toBuffer());
 const cleaned = await measure((input) => makeCleanedView(input, turns.get(input)!));
 out('view_display_cpu', display.cpuMs, 'ms/page');
 out('view_display_wall', display.wallMs, 'ms/page');

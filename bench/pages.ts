@@ -24,8 +24,14 @@ const call = async (channel: string, input: unknown) => {
 };
 try {
   await call('settings.save', {
-    unitCode: '000.00.13.H12', unitName: 'Trung tâm', parentName: 'UBND xã', provinceName: 'An Giang', placeName: 'Định Mỹ',
-    clerkName: 'Nguyễn Thị Lan', contactPhone: '', workingHours: DEFAULT_WORKING_HOURS,
+    unitCode: '000.00.13.H12',
+    unitName: 'Trung tâm',
+    parentName: 'UBND xã',
+    provinceName: 'An Giang',
+    placeName: 'Định Mỹ',
+    clerkName: 'Nguyễn Thị Lan',
+    contactPhone: '',
+    workingHours: DEFAULT_WORKING_HOURS,
   });
   const d = await call('dossiers.receive', {
     procedureCode: '2.000815',
@@ -33,7 +39,11 @@ try {
     components: [{ componentId: 'banchinh', name: 'Bản chính', original: 1, certified: 0, photocopy: 0, received: true }],
     resultDelivery: 'counter',
   });
-  const files = fs.readdirSync(samplesDir()).filter((f) => f.endsWith(`-${QUALITY}.${QUALITY === 'clean' ? 'png' : 'jpg'}`)).sort().slice(0, LIMIT);
+  const files = fs
+    .readdirSync(samplesDir())
+    .filter((f) => f.endsWith(`-${QUALITY}.${QUALITY === 'clean' ? 'png' : 'jpg'}`))
+    .sort()
+    .slice(0, LIMIT);
   const importMs: number[] = [];
   const t0 = performance.now();
   for (const f of files) {

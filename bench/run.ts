@@ -21,8 +21,7 @@ import { HolidayStore } from '../electron/services/holidays';
 const N = Number(process.env.BENCH_DOSSIERS ?? 1_000_000);
 const KEEP = process.env.BENCH_KEEP === '1';
 const log = (s: string) => process.stderr.write(s + '\n');
-const out = (name: string, value: number, unit: string) =>
-  process.stdout.write(`BENCH ${name} ${Number(value.toFixed(value < 10 ? 3 : 1))} ${unit}\n`);
+const out = (name: string, value: number, unit: string) => process.stdout.write(`BENCH ${name} ${Number(value.toFixed(value < 10 ? 3 : 1))} ${unit}\n`);
 
 const UNIT: UnitSettings = {
   unitCode: '000.00.13.H12',
@@ -79,7 +78,7 @@ try {
   // ---- save (the real receive path: dispatch validation + IMMEDIATE transaction + fsync) ----
   const gen = createDemoGenerator(7);
   const procs = (await call('procedures.search', { query: '' })) as { code: string }[];
-  const procFull = procs.map((p) => services.handlers['procedures.get']({ code: p.code }) as ReturnType<typeof services.handlers['procedures.get']>);
+  const procFull = procs.map((p) => services.handlers['procedures.get']({ code: p.code }) as ReturnType<(typeof services.handlers)['procedures.get']>);
   const saveTimes: number[] = [];
   for (let i = 0; i < 520; i++) {
     const p = procFull[i % procFull.length] as Awaited<(typeof procFull)[number]>;
@@ -122,18 +121,42 @@ try {
     const family = words[0];
     const given = words[words.length - 1];
     switch (queries.length % 12) {
-      case 0: queries.push(r.name); break; // full name with diacritics
-      case 1: queries.push(foldForSearch(r.name)); break; // full name without diacritics
-      case 2: queries.push(`${family} ${given}`); break; // family + given
-      case 3: queries.push(foldForSearch(`${family} ${given}`)); break;
-      case 4: queries.push(given); break; // given name only
-      case 5: queries.push(`${family} ${given.slice(0, 2)}`); break; // partial
-      case 6: queries.push(foldForSearch(words.slice(0, 2).join(' ') + ' ' + given.slice(0, 1))); break; // 'nguyen van t'
-      case 7: queries.push(r.idNumber); break; // full 12-digit ID
-      case 8: queries.push(r.phone || r.idNumber); break; // phone
-      case 9: queries.push(r.code); break; // full dossier code
-      case 10: queries.push(r.code.slice(r.code.length - 11)); break; // '250704-0001'
-      case 11: queries.push(r.idNumber.slice(0, 8)); break; // partial ID
+      case 0:
+        queries.push(r.name);
+        break; // full name with diacritics
+      case 1:
+        queries.push(foldForSearch(r.name));
+        break; // full name without diacritics
+      case 2:
+        queries.push(`${family} ${given}`);
+        break; // family + given
+      case 3:
+        queries.push(foldForSearch(`${family} ${given}`));
+        break;
+      case 4:
+        queries.push(given);
+        break; // given name only
+      case 5:
+        queries.push(`${family} ${given.slice(0, 2)}`);
+        break; // partial
+      case 6:
+        queries.push(foldForSearch(words.slice(0, 2).join(' ') + ' ' + given.slice(0, 1)));
+        break; // 'nguyen van t'
+      case 7:
+        queries.push(r.idNumber);
+        break; // full 12-digit ID
+      case 8:
+        queries.push(r.phone || r.idNumber);
+        break; // phone
+      case 9:
+        queries.push(r.code);
+        break; // full dossier code
+      case 10:
+        queries.push(r.code.slice(r.code.length - 11));
+        break; // '250704-0001'
+      case 11:
+        queries.push(r.idNumber.slice(0, 8));
+        break; // partial ID
     }
   }
   const searchTimes: number[] = [];
@@ -181,13 +204,34 @@ try {
         ...env(0),
         type: 'dossier.received',
         body: {
-          code, procedureCode: p.procedureCode, procedureName: 'Thủ tục', fieldCode: 'F', fieldName: 'Lĩnh vực',
-          applicant: p.applicant, components: p.components.map((c) => ({ ...c, name: c.componentId })), copies: p.copies, channel: 1,
-          resultDelivery: p.resultDelivery, status: 2, receivedAt: at, appointmentAt: at + 3 * 86_400_000, processingHours: 24,
-          receivedBy: 'Trần Thị Bình', note: '', registerBook: 2026, registerNo: 200_000 + i,
+          code,
+          procedureCode: p.procedureCode,
+          procedureName: 'Thủ tục',
+          fieldCode: 'F',
+          fieldName: 'Lĩnh vực',
+          applicant: p.applicant,
+          components: p.components.map((c) => ({ ...c, name: c.componentId })),
+          copies: p.copies,
+          channel: 1,
+          resultDelivery: p.resultDelivery,
+          status: 2,
+          receivedAt: at,
+          appointmentAt: at + 3 * 86_400_000,
+          processingHours: 24,
+          receivedBy: 'Trần Thị Bình',
+          note: '',
+          registerBook: 2026,
+          registerNo: 200_000 + i,
         },
       });
-      for (const [k, [from, to]] of ([[2, 4], [4, 5], [5, 4], [4, 9]] as const).entries()) {
+      for (const [k, [from, to]] of (
+        [
+          [2, 4],
+          [4, 5],
+          [5, 4],
+          [4, 9],
+        ] as const
+      ).entries()) {
         events.push({ ...env(k + 1), type: 'dossier.status_changed', body: { from, to, note: '' } });
       }
     }
@@ -200,7 +244,8 @@ try {
       db.transaction(() => applyPulledItems(deps, identity, page, stats)).immediate();
     }
     const seconds = (performance.now() - t) / 1000;
-    if (stats.events !== events.length || stats.dossiersAdded !== 2000 || stats.problems.length) throw new Error(`pull apply: ${JSON.stringify({ ...stats, problems: stats.problems.slice(0, 3) })}`);
+    if (stats.events !== events.length || stats.dossiersAdded !== 2000 || stats.problems.length)
+      throw new Error(`pull apply: ${JSON.stringify({ ...stats, problems: stats.problems.slice(0, 3) })}`);
     log(`pull apply: ${events.length} events, ${stats.dossiersAdded} new dossiers in ${seconds.toFixed(2)} s`);
     out('pull_apply_events_per_s', events.length / seconds, 'events/s');
   }

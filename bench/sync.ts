@@ -161,7 +161,11 @@ export async function benchIngest(report: Report): Promise<void> {
         devices.map(async (d) => {
           for (const body of d.bodies.slice(from, to)) {
             const s = performance.now();
-            const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', authorization: `Bearer ${d.token}` }, body: new Uint8Array(body) });
+            const res = await fetch(url, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', authorization: `Bearer ${d.token}` },
+              body: new Uint8Array(body),
+            });
             const j = (await res.json()) as { accepted?: number };
             latencies.push(performance.now() - s);
             if (res.status !== 200 || j.accepted !== dossiersPerBatch * 7) throw new Error(`push failed: ${res.status} ${JSON.stringify(j).slice(0, 200)}`);
@@ -205,4 +209,3 @@ export async function benchSync(report: Report): Promise<void> {
   await benchIngest(report);
   await benchLink(report);
 }
-

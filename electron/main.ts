@@ -26,10 +26,7 @@ registerAppScheme(protocol);
 
 /** The Electron build of better-sqlite3 (built by scripts/native-electron.mjs), kept apart from the Node build the tests use. */
 function nativeBinding(): string | undefined {
-  const candidates = [
-    path.join(process.resourcesPath ?? '', 'native', 'better_sqlite3.node'),
-    path.join(here, '..', '..', 'build', 'native-electron', 'better_sqlite3.node'),
-  ];
+  const candidates = [path.join(process.resourcesPath ?? '', 'native', 'better_sqlite3.node'), path.join(here, '..', '..', 'build', 'native-electron', 'better_sqlite3.node')];
   return candidates.find((p) => existsSync(p));
 }
 

@@ -106,7 +106,15 @@ function request(lock: LockInfo, method: string, urlPath: string, body?: unknown
   const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: lock.host, port: lock.port, path: urlPath, method, agent: false, timeout: timeoutMs, headers: { authorization: `Bearer ${lock.secret}`, ...(data && { 'content-type': 'application/json', 'content-length': data.length }) } },
+      {
+        host: lock.host,
+        port: lock.port,
+        path: urlPath,
+        method,
+        agent: false,
+        timeout: timeoutMs,
+        headers: { authorization: `Bearer ${lock.secret}`, ...(data && { 'content-type': 'application/json', 'content-length': data.length }) },
+      },
       (res) => {
         const parts: Buffer[] = [];
         res.on('data', (d: Buffer) => parts.push(d));

@@ -95,7 +95,14 @@ export async function openHub(
     await db.close();
     throw e;
   }
-  const hub = new Hub({ db, blobs: new FsBlobStore(path.join(cfg.dataDir, 'blobs')), uploadDir: path.join(cfg.dataDir, 'uploads'), updatesDir: path.join(cfg.dataDir, 'updates'), faults: cfg.faults, storage: cfg.storage ?? storageFromEnv() });
+  const hub = new Hub({
+    db,
+    blobs: new FsBlobStore(path.join(cfg.dataDir, 'blobs')),
+    uploadDir: path.join(cfg.dataDir, 'uploads'),
+    updatesDir: path.join(cfg.dataDir, 'updates'),
+    faults: cfg.faults,
+    storage: cfg.storage ?? storageFromEnv(),
+  });
   let recordHead: () => Promise<void>;
   try {
     recordHead = await settleIdentity(hub, cfg.dataDir);
@@ -141,7 +148,9 @@ async function settleIdentity(hub: Hub, dataDir: string): Promise<() => Promise<
   const beat = await hub.beat(true);
   if (!renewed && side?.epoch === epoch && typeof side.beat === 'number' && side.beat > beat) {
     await hub.loadIdentity(true);
-    console.error(`[hub] cơ sở dữ liệu cũ hơn lần chạy trước (nhịp ${beat} < ${side.beat}): đã khôi phục từ bản sao lưu? Hub nhận danh tính mới; các máy sẽ nhận lại từ đầu và gửi lại những gì hub thiếu.`);
+    console.error(
+      `[hub] cơ sở dữ liệu cũ hơn lần chạy trước (nhịp ${beat} < ${side.beat}): đã khôi phục từ bản sao lưu? Hub nhận danh tính mới; các máy sẽ nhận lại từ đầu và gửi lại những gì hub thiếu.`,
+    );
   } else if (renewed) {
     console.error('[hub] cơ sở dữ liệu đã được khôi phục hoặc thay: hub nhận danh tính mới; các máy sẽ nhận lại từ đầu và gửi lại những gì hub thiếu.');
   }

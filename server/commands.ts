@@ -71,7 +71,16 @@ export const ADMIN_COMMANDS: Record<string, Command> = {
     const rows = await hub.listDevices(opts.unit ? unitCode(opts.unit) : undefined);
     for (const d of rows) {
       io.out(
-        [d.device_id, d.unit_code, `ô ${d.slot}`, d.revoked ? 'ĐÃ THU HỒI' : 'hoạt động', d.name, `đăng ký ${d.enrolled_at.toISOString()}`, `lần cuối ${d.last_seen_at?.toISOString() ?? '—'}`, `seq ${d.last_seq}`].join('\t'),
+        [
+          d.device_id,
+          d.unit_code,
+          `ô ${d.slot}`,
+          d.revoked ? 'ĐÃ THU HỒI' : 'hoạt động',
+          d.name,
+          `đăng ký ${d.enrolled_at.toISOString()}`,
+          `lần cuối ${d.last_seen_at?.toISOString() ?? '—'}`,
+          `seq ${d.last_seq}`,
+        ].join('\t'),
       );
     }
     if (!rows.length) io.err('Chưa có máy nào.');
@@ -105,7 +114,9 @@ export const ADMIN_COMMANDS: Record<string, Command> = {
   },
   async 'storage:clean'({ hub }, _opts, io) {
     const r = await hub.cleanStorage();
-    io.out(`Đã xoá ${r.partials} lượt tải lên dở quá hạn (${(r.partialBytes / 1024 / 1024).toFixed(1)} MiB) và ${r.orphans} tệp không hồ sơ nào dùng (${(r.orphanBytes / 1024 / 1024).toFixed(1)} MiB).`);
+    io.out(
+      `Đã xoá ${r.partials} lượt tải lên dở quá hạn (${(r.partialBytes / 1024 / 1024).toFixed(1)} MiB) và ${r.orphans} tệp không hồ sơ nào dùng (${(r.orphanBytes / 1024 / 1024).toFixed(1)} MiB).`,
+    );
     return 0;
   },
   'publish:catalogue': (h, opts, io) => publish('catalogue', h, opts, io),

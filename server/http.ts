@@ -122,7 +122,13 @@ function send(reply: FastifyReply, status: number, body: Record<string, unknown>
 
 function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError } }, v: unknown): T {
   const r = schema.safeParse(v);
-  if (!r.success) throw new HubError(400, 'invalid_request', describeZodError(r.error), r.error.issues.slice(0, 5).map((i) => ({ path: i.path.join('.'), message: i.message })));
+  if (!r.success)
+    throw new HubError(
+      400,
+      'invalid_request',
+      describeZodError(r.error),
+      r.error.issues.slice(0, 5).map((i) => ({ path: i.path.join('.'), message: i.message })),
+    );
   return r.data;
 }
 
@@ -194,8 +200,7 @@ export function createHubServer(hub: Hub, opts: HubServerOptions = {}): FastifyI
     return send(reply, 500, { error: { code: 'internal', message: 'Hub gặp lỗi nội bộ; thử lại sau. Dữ liệu đã gửi không bị mất.' } });
   });
 
-  const route = (url: string, handler: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>) =>
-    app.route({ method: [...ALL_METHODS], url: API_PREFIX + url, handler });
+  const route = (url: string, handler: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>) => app.route({ method: [...ALL_METHODS], url: API_PREFIX + url, handler });
   const device = (req: FastifyRequest) => hub.authenticate(req.headers.authorization);
 
   for (const p of ['/time', '/health']) {
@@ -346,9 +351,15 @@ async function sendStream(
 ): Promise<void> {
   const range = parseRange(req.headers.range, file.size);
   if (range === 'unsatisfiable') {
-    throw new HubError(416, 'range_not_satisfiable', `Vị trí tải tiếp vượt quá kích thước tệp (${file.size} byte); hãy tải lại từ đầu.`, { size: file.size }, {
-      'content-range': `bytes */${file.size}`,
-    });
+    throw new HubError(
+      416,
+      'range_not_satisfiable',
+      `Vị trí tải tiếp vượt quá kích thước tệp (${file.size} byte); hãy tải lại từ đầu.`,
+      { size: file.size },
+      {
+        'content-range': `bytes */${file.size}`,
+      },
+    );
   }
   const { start, end } = range ?? { start: 0, end: file.size - 1 };
   const h: Record<string, string> = {

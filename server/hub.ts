@@ -6,26 +6,8 @@ import { createReadStream, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { Db, Queryable } from './db';
 import type { BlobStore } from './blobStore';
-import {
-  STATUS_CHECKSUM_MISMATCH,
-  checkCodeForSlot,
-  checkGuidanceNumberForSlot,
-  describeZodError,
-  syncEventSchema,
-  MAX_SLOT,
-  FIRST_DEVICE_SLOT,
-} from '../shared/sync/protocol';
-import type {
-  DossierSyncState,
-  EnrollResponse,
-  FileStateResponse,
-  PullItem,
-  PullResponse,
-  PushResponse,
-  PushResult,
-  SyncEvent,
-  SyncEventOf,
-} from '../shared/sync/protocol';
+import { STATUS_CHECKSUM_MISMATCH, checkCodeForSlot, checkGuidanceNumberForSlot, describeZodError, syncEventSchema, MAX_SLOT, FIRST_DEVICE_SLOT } from '../shared/sync/protocol';
+import type { DossierSyncState, EnrollResponse, FileStateResponse, PullItem, PullResponse, PushResponse, PushResult, SyncEvent, SyncEventOf } from '../shared/sync/protocol';
 import { deriveDossier, openConflicts } from '../shared/sync/derive';
 import type { Conflict, DerivedDossier } from '../shared/sync/derive';
 import { vnStartOfDay } from '../shared/domain/vnTime';
@@ -244,11 +226,7 @@ export class Hub {
     if (!unit.rows.length) throw new HubError(404, 'unit_not_found', `Không có đơn vị ${unitCode}. Tạo đơn vị trước (unit:create).`);
     const code = makeEnrolmentCode();
     const expiresAt = new Date(this.now() + ttlHours * 3600_000);
-    await this.db.query('INSERT INTO enrolment_codes (code_hash, unit_code, expires_at) VALUES ($1, $2, $3)', [
-      sha256Hex(normaliseEnrolmentCode(code)),
-      unitCode,
-      expiresAt,
-    ]);
+    await this.db.query('INSERT INTO enrolment_codes (code_hash, unit_code, expires_at) VALUES ($1, $2, $3)', [sha256Hex(normaliseEnrolmentCode(code)), unitCode, expiresAt]);
     return { code, expiresAt };
   }
 
@@ -279,10 +257,12 @@ export class Hub {
   async publish(kind: 'catalogue' | 'holidays', version: string, payload: unknown, unitCode: string | null = null): Promise<number> {
     return this.db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1::int, 0)', [LOCK_PUBLISH]);
-      const r = await tx.query<{ ingest_seq: number }>(
-        'INSERT INTO publications (kind, unit_code, version, payload) VALUES ($1, $2, $3, $4::text::jsonb) RETURNING ingest_seq',
-        [kind, unitCode, version, JSON.stringify(payload)],
-      );
+      const r = await tx.query<{ ingest_seq: number }>('INSERT INTO publications (kind, unit_code, version, payload) VALUES ($1, $2, $3, $4::text::jsonb) RETURNING ingest_seq', [
+        kind,
+        unitCode,
+        version,
+        JSON.stringify(payload),
+      ]);
       return r.rows[0].ingest_seq;
     });
   }
@@ -300,7 +280,11 @@ export class Hub {
     const d = r.rows[0];
     if (!d) throw new HubError(401, 'unauthenticated', 'Mã truy cập của máy không đúng. Máy cần đăng ký lại với hub.');
     if (d.revoked) {
-      throw new HubError(401, 'device_revoked', `Máy "${d.name}" đã bị thu hồi quyền đồng bộ${d.revoked_at ? ` lúc ${d.revoked_at.toISOString()}` : ''}. Liên hệ quản trị hệ thống của tỉnh để đăng ký lại.`);
+      throw new HubError(
+        401,
+        'device_revoked',
+        `Máy "${d.name}" đã bị thu hồi quyền đồng bộ${d.revoked_at ? ` lúc ${d.revoked_at.toISOString()}` : ''}. Liên hệ quản trị hệ thống của tỉnh để đăng ký lại.`,
+      );
     }
     return { deviceId: d.device_id, unitCode: d.unit_code, unitName: d.unit_name, slot: d.slot, name: d.name };
   }
@@ -350,7 +334,11 @@ export class Hub {
     return r.rows;
   }
 
-  private async enrollOnce(enrolmentCode: string, deviceName: string, deviceToken?: string): Promise<{ response: Omit<EnrollResponse, 'hubTime'>; unitCode: string; deviceId: string; repeated: boolean }> {
+  private async enrollOnce(
+    enrolmentCode: string,
+    deviceName: string,
+    deviceToken?: string,
+  ): Promise<{ response: Omit<EnrollResponse, 'hubTime'>; unitCode: string; deviceId: string; repeated: boolean }> {
     const hash = sha256Hex(normaliseEnrolmentCode(enrolmentCode));
     const token = deviceToken ?? 'dt_' + randomBytes(32).toString('base64url');
     const deviceId = randomUUID();
@@ -375,7 +363,8 @@ export class Hub {
             [hash, sha256Hex(deviceToken)],
           );
           const a = again.rows[0];
-          if (a) return { response: { deviceId: a.device_id, deviceToken, unitCode: a.unit_code, unitName: a.unit_name, slot: a.slot }, unitCode: a.unit_code, deviceId: a.device_id, repeated: true };
+          if (a)
+            return { response: { deviceId: a.device_id, deviceToken, unitCode: a.unit_code, unitName: a.unit_name, slot: a.slot }, unitCode: a.unit_code, deviceId: a.device_id, repeated: true };
         }
         if (row.used_at) throw new HubError(409, 'enrolment_code_used', 'Mã đăng ký máy này đã được dùng. Mỗi mã chỉ dùng một lần; xin mã mới từ quản trị tỉnh.', { unitCode: row.unit_code });
         throw new HubError(410, 'enrolment_code_expired', 'Mã đăng ký máy đã hết hạn; xin mã mới từ quản trị tỉnh.', { unitCode: row.unit_code });
@@ -394,24 +383,17 @@ export class Hub {
       const unit = await tx.query<{ name: string }>('SELECT name FROM units WHERE code = $1 FOR UPDATE', [unitCode]);
       // A revoked device may still issue codes offline until the end of the day it learnt of
       // it, so its slot is free again only from the next Vietnam day.
-      const taken = await tx.query<{ slot: number }>(
-        'SELECT slot FROM devices WHERE unit_code = $1 AND (NOT revoked OR revoked_at >= $2)',
-        [unitCode, new Date(vnStartOfDay(this.now()))],
-      );
+      const taken = await tx.query<{ slot: number }>('SELECT slot FROM devices WHERE unit_code = $1 AND (NOT revoked OR revoked_at >= $2)', [unitCode, new Date(vnStartOfDay(this.now()))]);
       const busy = new Set(taken.rows.map((r) => r.slot));
       let slot = -1;
-      for (let s = FIRST_DEVICE_SLOT; s <= MAX_SLOT; s++) if (!busy.has(s)) {
-        slot = s;
-        break;
-      }
-      if (slot < 0) throw new HubError(409, 'no_free_slot', `Đơn vị ${unitCode} đã có đủ ${MAX_SLOT} máy đang hoạt động. Thu hồi một máy không dùng nữa rồi đăng ký lại (ô số được cấp lại từ ngày hôm sau).`);
-      await tx.query('INSERT INTO devices (device_id, unit_code, name, token_hash, slot) VALUES ($1, $2, $3, $4, $5)', [
-        deviceId,
-        unitCode,
-        deviceName,
-        sha256Hex(token),
-        slot,
-      ]);
+      for (let s = FIRST_DEVICE_SLOT; s <= MAX_SLOT; s++)
+        if (!busy.has(s)) {
+          slot = s;
+          break;
+        }
+      if (slot < 0)
+        throw new HubError(409, 'no_free_slot', `Đơn vị ${unitCode} đã có đủ ${MAX_SLOT} máy đang hoạt động. Thu hồi một máy không dùng nữa rồi đăng ký lại (ô số được cấp lại từ ngày hôm sau).`);
+      await tx.query('INSERT INTO devices (device_id, unit_code, name, token_hash, slot) VALUES ($1, $2, $3, $4, $5)', [deviceId, unitCode, deviceName, sha256Hex(token), slot]);
       return { response: { deviceId, deviceToken: token, unitCode, unitName: unit.rows[0].name, slot }, unitCode, deviceId, repeated: false };
     });
   }
@@ -447,10 +429,16 @@ export class Hub {
       valid.push({ i, e });
     });
     if (valid.length) {
-      const outcomes = await this.ingest(device.unitCode, device.deviceId, valid.map((v) => v.e));
+      const outcomes = await this.ingest(
+        device.unitCode,
+        device.deviceId,
+        valid.map((v) => v.e),
+      );
       valid.forEach((v, k) => (results[v.i] = outcomes[k]));
     }
-    let accepted = 0, duplicates = 0, rejected = 0;
+    let accepted = 0,
+      duplicates = 0,
+      rejected = 0;
     for (const r of results) {
       if (r.outcome === 'accepted') accepted++;
       else if (r.outcome === 'duplicate') duplicates++;
@@ -527,10 +515,7 @@ export class Hub {
       if (toInsert.length) {
         // One statement: the events (one JSON parameter rather than per-column arrays: no
         // per-element escaping, one parse) and, when any was new, the device's last seq.
-        const r = await tx.query<{ event_id: string }>(
-          deviceId === PROVINCE_DEVICE_ID ? INSERT_EVENTS_SQL : INSERT_EVENTS_AND_DEVICE_SQL,
-          [unitCode, deviceId, JSON.stringify(toInsert)],
-        );
+        const r = await tx.query<{ event_id: string }>(deviceId === PROVINCE_DEVICE_ID ? INSERT_EVENTS_SQL : INSERT_EVENTS_AND_DEVICE_SQL, [unitCode, deviceId, JSON.stringify(toInsert)]);
         for (const row of r.rows) inserted.add(row.event_id);
       }
       // Not inserted = the hub already had that event id: a duplicate, changing nothing.
@@ -561,10 +546,7 @@ export class Hub {
     const byDossier = new Map<string, SyncEvent[]>(known);
     const toRead = dossierIds.filter((id) => !known.has(id));
     if (toRead.length) {
-      const r = await tx.query<EventRow & { dossier_id: string }>(
-        'SELECT dossier_id, body FROM events WHERE dossier_id = ANY($1::text[]) AND unit_code = $2',
-        [toRead, unitCode],
-      );
+      const r = await tx.query<EventRow & { dossier_id: string }>('SELECT dossier_id, body FROM events WHERE dossier_id = ANY($1::text[]) AND unit_code = $2', [toRead, unitCode]);
       for (const row of r.rows) {
         let list = byDossier.get(row.dossier_id);
         if (!list) byDossier.set(row.dossier_id, (list = []));
@@ -628,10 +610,9 @@ export class Hub {
   // ---------- dossiers ----------
 
   async getDossier(unitCode: string, dossierId: string): Promise<{ state: DerivedDossier | null; conflicts: Conflict[] } | null> {
-    const r = await this.db.query<{ unit_code: string; state: DerivedDossier | null; conflicts: Conflict[] }>(
-      'SELECT unit_code, state, conflicts FROM dossiers WHERE dossier_id = $1',
-      [dossierId],
-    );
+    const r = await this.db.query<{ unit_code: string; state: DerivedDossier | null; conflicts: Conflict[] }>('SELECT unit_code, state, conflicts FROM dossiers WHERE dossier_id = $1', [
+      dossierId,
+    ]);
     const row = r.rows[0];
     if (!row || row.unit_code !== unitCode) return null;
     return { state: row.state, conflicts: row.conflicts };
@@ -715,14 +696,17 @@ export class Hub {
    * again at 0. Never an internal error for the device to retry for ever.
    */
   private async ownSession(device: AuthedDevice, sha256: string): Promise<{ size: number; offset: number; mime: string; complete: boolean } | null> {
-    const r = await this.db.query<{ size: number; upload_offset: number; mime: string }>(
-      'SELECT size, upload_offset, mime FROM uploads WHERE sha256 = $1 AND device_id = $2',
-      [sha256, device.deviceId],
-    );
+    const r = await this.db.query<{ size: number; upload_offset: number; mime: string }>('SELECT size, upload_offset, mime FROM uploads WHERE sha256 = $1 AND device_id = $2', [
+      sha256,
+      device.deviceId,
+    ]);
     const row = r.rows[0];
     if (!row) return null;
     const temp = this.tempPath(sha256, device.deviceId);
-    const tempSize = await fsp.stat(temp).then((s) => s.size, () => -1);
+    const tempSize = await fsp.stat(temp).then(
+      (s) => s.size,
+      () => -1,
+    );
     if (row.upload_offset >= row.size) {
       // Verified at the last chunk; storing it or recording it did not finish.
       if (tempSize >= 0 || (await this.blobs.has(sha256))) {
@@ -797,17 +781,29 @@ export class Hub {
       const state = { sha256, size: s.size, offset: s.offset, complete: s.complete };
       if (state.complete) return state;
       if (offset !== state.offset) {
-        throw new HubError(409, 'offset_mismatch', `Vị trí ghi ${offset} khác vị trí hub đang có (${state.offset}); hỏi lại vị trí (HEAD) rồi gửi tiếp.`, { offset: state.offset }, {
-          'upload-offset': String(state.offset),
-        });
+        throw new HubError(
+          409,
+          'offset_mismatch',
+          `Vị trí ghi ${offset} khác vị trí hub đang có (${state.offset}); hỏi lại vị trí (HEAD) rồi gửi tiếp.`,
+          { offset: state.offset },
+          {
+            'upload-offset': String(state.offset),
+          },
+        );
       }
       if (chunk.length === 0) return state;
       if (offset + chunk.length > state.size) throw new HubError(400, 'beyond_size', `Phần tệp vượt quá kích thước đã khai (${state.size} byte).`);
       const actual = createHash('sha256').update(chunk).digest('base64');
       if (actual !== checksumBase64) {
-        throw new HubError(STATUS_CHECKSUM_MISMATCH, 'checksum_mismatch', 'Phần tệp nhận được không khớp mã kiểm tra (SHA-256); gửi lại phần này.', { offset: state.offset }, {
-          'upload-offset': String(state.offset),
-        });
+        throw new HubError(
+          STATUS_CHECKSUM_MISMATCH,
+          'checksum_mismatch',
+          'Phần tệp nhận được không khớp mã kiểm tra (SHA-256); gửi lại phần này.',
+          { offset: state.offset },
+          {
+            'upload-offset': String(state.offset),
+          },
+        );
       }
       const temp = this.tempPath(sha256, device.deviceId);
       const fh = await fsp.open(temp, 'r+');
@@ -818,8 +814,7 @@ export class Hub {
         await fh.close();
       }
       const newOffset = offset + chunk.length;
-      const setOffset = (n: number) =>
-        this.db.query('UPDATE uploads SET upload_offset = $3, updated_at = now() WHERE sha256 = $1 AND device_id = $2', [sha256, device.deviceId, n]);
+      const setOffset = (n: number) => this.db.query('UPDATE uploads SET upload_offset = $3, updated_at = now() WHERE sha256 = $1 AND device_id = $2', [sha256, device.deviceId, n]);
       if (newOffset < state.size) {
         await setOffset(newOffset);
         return { sha256, size: state.size, offset: newOffset, complete: false };
@@ -830,9 +825,15 @@ export class Hub {
       if (whole !== sha256) {
         await fsp.writeFile(temp, Buffer.alloc(0));
         await setOffset(0);
-        throw new HubError(STATUS_CHECKSUM_MISMATCH, 'file_checksum_mismatch', 'Toàn bộ tệp không khớp SHA-256 đã khai; hub đã xoá phần đã nhận, cần tải lại từ đầu.', { offset: 0 }, {
-          'upload-offset': '0',
-        });
+        throw new HubError(
+          STATUS_CHECKSUM_MISMATCH,
+          'file_checksum_mismatch',
+          'Toàn bộ tệp không khớp SHA-256 đã khai; hub đã xoá phần đã nhận, cần tải lại từ đầu.',
+          { offset: 0 },
+          {
+            'upload-offset': '0',
+          },
+        );
       }
       // Recorded as verified BEFORE the bytes move: whatever stops the finish from here on, the
       // next request of this device completes it (ownSession) instead of finding a lost file.
@@ -901,10 +902,9 @@ export class Hub {
    */
   async cleanStorage(now = this.now()): Promise<{ partials: number; partialBytes: number; orphans: number; orphanBytes: number }> {
     const out = { partials: 0, partialBytes: 0, orphans: 0, orphanBytes: 0 };
-    const stale = await this.db.query<{ sha256: string; device_id: string; upload_offset: string }>(
-      'SELECT sha256, device_id, upload_offset FROM uploads WHERE updated_at < $1',
-      [new Date(now - this.storage.partialTtlMs)],
-    );
+    const stale = await this.db.query<{ sha256: string; device_id: string; upload_offset: string }>('SELECT sha256, device_id, upload_offset FROM uploads WHERE updated_at < $1', [
+      new Date(now - this.storage.partialTtlMs),
+    ]);
     for (const s of stale.rows) {
       await this.withFileLock(s.sha256, async () => {
         const gone = await this.db.query('DELETE FROM uploads WHERE sha256 = $1 AND device_id = $2 AND updated_at < $3 RETURNING sha256', [
@@ -952,7 +952,12 @@ export class Hub {
   /** Verified bytes → the blob store, then the file, the unit's grant and the session's end in one transaction. */
   private async finishUpload(device: AuthedDevice, sha256: string, size: number, mime: string): Promise<void> {
     const temp = this.tempPath(sha256, device.deviceId);
-    const location = (await fsp.stat(temp).then(() => true, () => false)) ? await this.blobs.putFile(sha256, temp) : this.blobs.location(sha256);
+    const location = (await fsp.stat(temp).then(
+      () => true,
+      () => false,
+    ))
+      ? await this.blobs.putFile(sha256, temp)
+      : this.blobs.location(sha256);
     await this.faults.afterBlobStored?.(sha256);
     await this.db.transaction(async (tx) => {
       await tx.query(

@@ -158,7 +158,9 @@ async function serve(cfg: HubConfig): Promise<number> {
 async function main(): Promise<number> {
   const { command, opts } = args(process.argv.slice(2));
   if (command !== 'serve' && !isAdminCommand(command)) {
-    throw new Error(`Lệnh không có: ${command}. Các lệnh: serve, migrate, unit:create, enroll:create, devices:list, devices:revoke, enrolments:list, updates:publish, storage:report, storage:clean, publish:catalogue, publish:holidays, export:national.`);
+    throw new Error(
+      `Lệnh không có: ${command}. Các lệnh: serve, migrate, unit:create, enroll:create, devices:list, devices:revoke, enrolments:list, updates:publish, storage:report, storage:clean, publish:catalogue, publish:holidays, export:national.`,
+    );
   }
   const cfg = configFromEnv();
   // With PostgreSQL one serving process per core (at most 4: each holds up to 26

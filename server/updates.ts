@@ -71,7 +71,13 @@ export async function publishUpdate(updatesDir: string, platform: UpdatePlatform
     if ((await sha512Of(file)) !== f.sha512) throw new Error(`Tệp ${name} không khớp sha512 mà ${channel} ghi: bản phát hành bị hỏng hoặc chép thiếu.`);
     names.push(name);
     const blockmap = `${name}.blockmap`;
-    if (await fsp.stat(path.join(releaseDir, blockmap)).then(() => true, () => false)) names.push(blockmap);
+    if (
+      await fsp.stat(path.join(releaseDir, blockmap)).then(
+        () => true,
+        () => false,
+      )
+    )
+      names.push(blockmap);
   }
   const dest = path.join(updatesDir, platform);
   await fsp.mkdir(dest, { recursive: true });

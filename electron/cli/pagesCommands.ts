@@ -132,17 +132,12 @@ export function groupScans(folder: string): { groups: ImportGroup[]; ignored: st
       }
     }
   }
-  const groups = [...map.values()].map(({ n, ...g }) => ({ ...g, files: g.files.sort((a, b) => (n.get(a)! - n.get(b)!) || a.localeCompare(b)) }));
+  const groups = [...map.values()].map(({ n, ...g }) => ({ ...g, files: g.files.sort((a, b) => n.get(a)! - n.get(b)! || a.localeCompare(b)) }));
   return { groups, ignored };
 }
 
 /** `import FOLDER`: returns the exit code (1 when something was not imported; each is reported). */
-export async function importCommand(
-  services: AppServices,
-  folder: string,
-  opts: { wait: boolean; actor: string },
-  out: NodeJS.WritableStream,
-): Promise<number> {
+export async function importCommand(services: AppServices, folder: string, opts: { wait: boolean; actor: string }, out: NodeJS.WritableStream): Promise<number> {
   const actor = opts.actor;
   if (!folder || !fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) {
     process.stderr.write(`Lỗi: không có thư mục ${folder ?? ''}.\n`);

@@ -79,9 +79,7 @@ export async function runCli(argv: string[], out: NodeJS.WritableStream = proces
       case 'info': {
         const info = await call<AppInfo>('app.info', {});
         const total = await call<{ total: number }>('dossiers.list', { limit: 1 });
-        out.write(
-          JSON.stringify({ version: info.version, dataDir: info.dataDir, unit: info.settings, dossiers: total.total }, null, 2) + '\n',
-        );
+        out.write(JSON.stringify({ version: info.version, dataDir: info.dataDir, unit: info.settings, dossiers: total.total }, null, 2) + '\n');
         return 0;
       }
       case 'seed': {
@@ -156,4 +154,3 @@ function intOption(v: string | undefined, dflt: number, name: string): number {
   if (!/^\d+$/.test(v)) throw new CliError(`--${name} phải là số nguyên dương.`);
   return Number(v);
 }
-

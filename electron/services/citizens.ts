@@ -8,9 +8,7 @@ export class CitizenStore {
   private readonly upsertStmt;
 
   constructor(db: Db) {
-    this.getStmt = db.prepare(
-      'SELECT full_name AS fullName, id_number AS idNumber, birth_date AS birthDate, address, phone, email FROM citizens WHERE id_number = ?',
-    );
+    this.getStmt = db.prepare('SELECT full_name AS fullName, id_number AS idNumber, birth_date AS birthDate, address, phone, email FROM citizens WHERE id_number = ?');
     this.upsertStmt = db.prepare(
       `INSERT INTO citizens (id_number, full_name, birth_date, address, phone, email, updated_at)
        VALUES (@idNumber, @fullName, @birthDate, @address, @phone, @email, @at)

@@ -4,17 +4,7 @@
 // and the outbox and writes the row, search entry and timeline, all in one IMMEDIATE
 // transaction with the code number, the Sổ theo dõi number and the citizen record. This file
 // writes no dossier table itself; it reads them for the lists.
-import type {
-  Applicant,
-  Dossier,
-  DossierComponent,
-  DossierEvent,
-  DossierEventType,
-  DossierStatus,
-  DossierSummary,
-  EpochMs,
-  Procedure,
-} from '../../shared/domain/types';
+import type { Applicant, Dossier, DossierComponent, DossierEvent, DossierEventType, DossierStatus, DossierSummary, EpochMs, Procedure } from '../../shared/domain/types';
 import { DEFAULT_WORKING_HOURS } from '../../shared/domain/types';
 import type { AppointmentPreview, DossierDetail, HandlerInput } from '../../shared/ipc/contract';
 import { applicantSchema } from '../../shared/ipc/contract';
@@ -311,9 +301,7 @@ export class DossierService {
       const now = this.deps.now();
       const actor = this.deps.settings.get()?.clerkName ?? '';
       const stream = this.uidOf(row.id);
-      this.deps.projector.record(
-        changed.map((p) => ({ type: 'dossier.field_edited', stream, at: now, actor, body: { path: p, value: fieldValue(after, p), previous: fieldValue(before, p) } })),
-      );
+      this.deps.projector.record(changed.map((p) => ({ type: 'dossier.field_edited', stream, at: now, actor, body: { path: p, value: fieldValue(after, p), previous: fieldValue(before, p) } })));
       // The citizen record follows the corrected data (not over data of a later dossier).
       if (changed.some((p) => p.startsWith('applicant.')) && checkCccd(after.applicant.idNumber).ok) {
         this.deps.citizens.upsert(after.applicant, row.receivedAt);
@@ -330,10 +318,7 @@ export class DossierService {
       const from = row.status;
       const to = input.to;
       if (!canTransition(from, to)) {
-        throw new AppError(
-          'conflict',
-          `Không thể chuyển hồ sơ ${row.code} từ trạng thái "${STATUS_LABELS[from]}" sang "${STATUS_LABELS[to]}".`,
-        );
+        throw new AppError('conflict', `Không thể chuyển hồ sơ ${row.code} từ trạng thái "${STATUS_LABELS[from]}" sang "${STATUS_LABELS[to]}".`);
       }
       const now = this.deps.now();
       const actor = this.deps.settings.get()?.clerkName ?? '';
@@ -425,7 +410,9 @@ export class DossierService {
     const total =
       rows.length < filter.limit && (rows.length > 0 || filter.offset === 0)
         ? filter.offset + rows.length
-        : (this.stmt(countSql).pluck().get(...params) as number);
+        : (this.stmt(countSql)
+            .pluck()
+            .get(...params) as number);
     return { items: rows.map((r) => ({ ...r, id: String(r.id) })), total };
   }
 
@@ -434,21 +421,16 @@ export class DossierService {
    * (both newest first, by id): the first offset + limit of each, deduplicated. Page hits
    * still pass the other filters (status, procedure, dates).
    */
-  private listWithPages(
-    filter: HandlerInput<'dossiers.list'>,
-    from: string,
-    where: string[],
-    params: unknown[],
-    pageIds: number[],
-  ): { items: DossierSummary[]; total: number } {
+  private listWithPages(filter: HandlerInput<'dossiers.list'>, from: string, where: string[], params: unknown[], pageIds: number[]): { items: DossierSummary[]; total: number } {
     const want = filter.offset + filter.limit;
     const whereSql = `WHERE ${where.join(' AND ')}`;
-    const byText = this.stmt(`SELECT ${SUMMARY_COLUMNS} FROM ${from} ${whereSql} ORDER BY f.rowid DESC LIMIT ?`).all(...params, want) as (Omit<
-      DossierSummary,
-      'id'
-    > & { id: number })[];
+    const byText = this.stmt(`SELECT ${SUMMARY_COLUMNS} FROM ${from} ${whereSql} ORDER BY f.rowid DESC LIMIT ?`).all(...params, want) as (Omit<DossierSummary, 'id'> & { id: number })[];
     const textTotal =
-      byText.length < want ? byText.length : (this.stmt(`SELECT count(*) FROM (SELECT 1 FROM ${from} ${whereSql} LIMIT ${TOTAL_CAP})`).pluck().get(...params) as number);
+      byText.length < want
+        ? byText.length
+        : (this.stmt(`SELECT count(*) FROM (SELECT 1 FROM ${from} ${whereSql} LIMIT ${TOTAL_CAP})`)
+            .pluck()
+            .get(...params) as number);
     // The same filters minus the FTS match (its first condition and parameter).
     const rest = where.slice(1);
     const restParams = params.slice(1);

@@ -25,12 +25,7 @@ const EXPORT_BATCH = 1000;
  * back-pressure) must not hold a better-sqlite3 iterator open, or the connection is busy
  * for the app's own timers (search-index merges, OCR queue, sync) meanwhile.
  */
-export function* exportDossiers(
-  db: Db,
-  projector: DossierProjector,
-  unit: NationalUnit,
-  opts: { from?: string; to?: string } = {},
-): Iterable<DongBoHoSoMC> {
+export function* exportDossiers(db: Db, projector: DossierProjector, unit: NationalUnit, opts: { from?: string; to?: string } = {}): Iterable<DongBoHoSoMC> {
   const from = opts.from ? dayStart(opts.from, 'Từ ngày') : 0;
   const to = opts.to ? dayStart(opts.to, 'Đến ngày') + DAY_MS : 8_640_000_000_000;
   const page = db.prepare(

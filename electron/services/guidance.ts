@@ -79,10 +79,7 @@ export class GuidanceService {
       const number = nextYearlyNumber(this.db, 'guidance', s.unitCode, year);
       const uid = randomUUID();
       const id = Number(
-        this.insertStmt.run(
-          s.unitCode, year, number, p.code, p.name,
-          JSON.stringify(input.applicant), JSON.stringify(input.missing), input.reason, s.clerkName, issuedAt, uid,
-        ).lastInsertRowid,
+        this.insertStmt.run(s.unitCode, year, number, p.code, p.name, JSON.stringify(input.applicant), JSON.stringify(input.missing), input.reason, s.clerkName, issuedAt, uid).lastInsertRowid,
       );
       // The slip is its own stream on the wire (PROTOCOL.md §2), sent by sync/engine.ts.
       emit(this.db, {

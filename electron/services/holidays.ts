@@ -27,9 +27,7 @@ export class HolidayStore {
 
   constructor(private readonly db: Db) {
     this.unitStmt = db.prepare('SELECT date, name, kind FROM holidays WHERE date >= ? AND date <= ? ORDER BY date');
-    this.upsertStmt = db.prepare(
-      'INSERT INTO holidays (date, name, kind) VALUES (?, ?, ?) ON CONFLICT (date) DO UPDATE SET name = excluded.name, kind = excluded.kind',
-    );
+    this.upsertStmt = db.prepare('INSERT INTO holidays (date, name, kind) VALUES (?, ?, ?) ON CONFLICT (date) DO UPDATE SET name = excluded.name, kind = excluded.kind');
     this.deleteStmt = db.prepare('DELETE FROM holidays WHERE date = ?');
     this.oneStmt = db.prepare('SELECT date FROM holidays WHERE date = ?').pluck();
   }

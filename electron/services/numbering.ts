@@ -69,7 +69,6 @@ export function nextYearlyNumber(db: Db, kind: YearlyNumberKind, unitCode: strin
 
 // ---------- dossier codes (PROTOCOL.md §7) ----------
 
-
 /**
  * The slot an unenrolled PC numbers in. Slot 0 (0001–0999) is the province's, never a
  * device's. Before enrolment a PC numbers in slot 1 (1001–1999): the hub gives slot 1 to the

@@ -62,9 +62,7 @@ export class ProcedureStore {
   importCatalogue(catalogue: Catalogue = BUILTIN_CATALOGUE): number {
     const key = `catalogue:${catalogue.id}`;
     const getVersion = this.db.prepare('SELECT value FROM settings WHERE key = ?').pluck();
-    const setVersion = this.db.prepare(
-      'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-    );
+    const setVersion = this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
     let written = 0;
     this.db
       .transaction(() => {

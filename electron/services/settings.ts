@@ -12,9 +12,7 @@ export class SettingsStore {
 
   constructor(private readonly db: Db) {
     this.getStmt = db.prepare('SELECT value FROM settings WHERE key = ?').pluck();
-    this.putStmt = db.prepare(
-      'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-    );
+    this.putStmt = db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
   }
 
   get(): UnitSettings | null {
@@ -29,10 +27,7 @@ export class SettingsStore {
   require(): UnitSettings {
     const s = this.get();
     if (!s) {
-      throw new AppError(
-        'conflict',
-        'Chưa thiết lập thông tin đơn vị (mã định danh, tên đơn vị, cán bộ tiếp nhận). Hãy vào mục Thiết lập trước khi tiếp nhận hồ sơ.',
-      );
+      throw new AppError('conflict', 'Chưa thiết lập thông tin đơn vị (mã định danh, tên đơn vị, cán bộ tiếp nhận). Hãy vào mục Thiết lập trước khi tiếp nhận hồ sơ.');
     }
     return s;
   }

@@ -162,9 +162,7 @@ export async function serveLoopback(opts: LoopbackOptions): Promise<LoopbackServ
   for (const channel of FILE_CHANNELS) {
     app.post(`/rpc/${channel}`, { bodyLimit: FILE_CHANNEL_BODY_BYTES, onRequest: guard }, (req) => dispatch(opts.handlers, channel, req.body ?? {}));
   }
-  app.post<{ Params: { channel: string } }>('/rpc/:channel', { schema: { params: rpcParams }, onRequest: guard }, (req) =>
-    dispatch(opts.handlers, req.params.channel, req.body ?? {}),
-  );
+  app.post<{ Params: { channel: string } }>('/rpc/:channel', { schema: { params: rpcParams }, onRequest: guard }, (req) => dispatch(opts.handlers, req.params.channel, req.body ?? {}));
   app.all('/rpc/*', { onRequest: guard }, async (req, reply) => reply.code(405).type('text/plain; charset=utf-8').send('Method not allowed'));
 
   async function serveStatic(req: FastifyRequest, reply: FastifyReply) {
@@ -182,7 +180,10 @@ export async function serveLoopback(opts: LoopbackOptions): Promise<LoopbackServ
       const st = await stat(file);
       if (!st.isFile()) return reply.code(404).type('text/plain; charset=utf-8').send('Not found');
       const data = await readFile(file);
-      return reply.code(200).type(MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream').send(data);
+      return reply
+        .code(200)
+        .type(MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream')
+        .send(data);
     } catch {
       return reply.code(404).type('text/plain; charset=utf-8').send('Not found');
     }

@@ -12,4 +12,3 @@ export const MIME: Record<string, string> = {
   '.woff': 'font/woff',
   '.wasm': 'application/wasm',
 };
-

@@ -63,9 +63,12 @@ function Shell() {
     void load();
   }, [load]);
 
-  const go = useCallback((r: Route) => {
-    navigate(routePath(r));
-  }, [navigate]);
+  const go = useCallback(
+    (r: Route) => {
+      navigate(routePath(r));
+    },
+    [navigate],
+  );
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -115,17 +118,8 @@ function Shell() {
       <Header settings={settings} route={route} go={go} syncStatus={sync.status} />
       <main className="main" data-testid={`screen-${route.name}`}>
         <ErrorBoundary key={route.name + ('id' in route ? route.id : '')} onReset={() => go({ name: route.name === 'detail' ? 'list' : route.name } as Route)}>
-          {route.name === 'intake' && (
-            <IntakeScreen
-              key={intakeKey}
-              settings={settings}
-              onNew={() => setIntakeKey((k) => k + 1)}
-              onOpenDossier={(id) => go({ name: 'detail', id })}
-            />
-          )}
-          {route.name === 'list' && (
-            <DossierListScreen initial={listState} onState={setListState} onOpen={(id) => go({ name: 'detail', id })} />
-          )}
+          {route.name === 'intake' && <IntakeScreen key={intakeKey} settings={settings} onNew={() => setIntakeKey((k) => k + 1)} onOpenDossier={(id) => go({ name: 'detail', id })} />}
+          {route.name === 'list' && <DossierListScreen initial={listState} onState={setListState} onOpen={(id) => go({ name: 'detail', id })} />}
           {route.name === 'detail' && <DossierDetailScreen id={route.id} onBack={() => go({ name: 'list' })} />}
           {route.name === 'catalogue' && <CatalogueScreen />}
           {route.name === 'holidays' && <HolidaysScreen />}
@@ -134,7 +128,13 @@ function Shell() {
           {route.name === 'sync' && <SyncScreen status={sync.status} refresh={sync.refresh} onOpenDossier={(id) => go({ name: 'detail', id })} />}
           {route.name === 'settings' && (
             <div className="settings-wrap">
-              <SetupScreen initial={settings} onSaved={(s) => { setSettings(s); go({ name: 'intake' }); }} />
+              <SetupScreen
+                initial={settings}
+                onSaved={(s) => {
+                  setSettings(s);
+                  go({ name: 'intake' });
+                }}
+              />
               <ScanFolderSetting />
             </div>
           )}
@@ -160,7 +160,9 @@ function Header({ settings, route, go, syncStatus }: { settings: UnitSettings; r
     <header className="header">
       <div className="brand">
         <div className="brand-parent">{settings.parentName}</div>
-        <div className="brand-unit" data-testid="unit-name">{settings.unitName}</div>
+        <div className="brand-unit" data-testid="unit-name">
+          {settings.unitName}
+        </div>
       </div>
       <nav className="nav" aria-label="Chức năng">
         {NAV.map((n) => (

@@ -1,11 +1,7 @@
 // The header's "saved" indicator: every screen reports what it last saved, and when.
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 
-export type SaveState =
-  | { kind: 'idle' }
-  | { kind: 'saving'; what: string }
-  | { kind: 'saved'; what: string; at: number }
-  | { kind: 'error'; what: string; message: string };
+export type SaveState = { kind: 'idle' } | { kind: 'saving'; what: string } | { kind: 'saved'; what: string; at: number } | { kind: 'error'; what: string; message: string };
 
 interface SaveStatusApi {
   state: SaveState;

@@ -18,7 +18,8 @@ export function minutesToHhmm(m: number): string {
 export function hhmmToMinutes(s: string): number | null {
   const m = /^\s*(\d{1,2})[:h.](\d{2})\s*$/.exec(s);
   if (!m) return null;
-  const h = Number(m[1]), min = Number(m[2]);
+  const h = Number(m[1]),
+    min = Number(m[2]);
   if (h > 23 || min > 59) return null;
   return h * 60 + min;
 }
@@ -36,7 +37,12 @@ export function useDebounced<T>(value: T, ms: number): T {
 export function useBlobUrl(): [string | null, (url: string | null) => void] {
   const [url, setUrl] = useState<string | null>(null);
   const ref = useRef<string | null>(null);
-  useEffect(() => () => { if (ref.current) URL.revokeObjectURL(ref.current); }, []);
+  useEffect(
+    () => () => {
+      if (ref.current) URL.revokeObjectURL(ref.current);
+    },
+    [],
+  );
   const set = (next: string | null) => {
     if (ref.current && ref.current !== next) URL.revokeObjectURL(ref.current);
     ref.current = next;

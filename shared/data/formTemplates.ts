@@ -139,8 +139,7 @@ const MAU02: Mau02Labels = {
   email: 'Email: {email}',
   ask: 'Đề nghị Ông/Bà bổ sung, hoàn thiện hồ sơ với các nội dung sau:',
   reason: 'Lý do: {reason}',
-  contact:
-    'Khi cần trao đổi thêm trong quá trình hoàn thiện hồ sơ, Ông/Bà liên hệ {person} theo số điện thoại {phone} để được hướng dẫn.',
+  contact: 'Khi cần trao đổi thêm trong quá trình hoàn thiện hồ sơ, Ông/Bà liên hệ {person} theo số điện thoại {phone} để được hướng dẫn.',
   signer: 'NGƯỜI HƯỚNG DẪN',
 };
 

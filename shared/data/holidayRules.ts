@@ -67,12 +67,7 @@ export interface CompensationRule {
   weekdays: number[];
 }
 
-export type HolidayRule =
-  | SolarHolidayRule
-  | AdjacentHolidayRule
-  | LunarHolidayRule
-  | LunarNewYearRule
-  | CompensationRule;
+export type HolidayRule = SolarHolidayRule | AdjacentHolidayRule | LunarHolidayRule | LunarNewYearRule | CompensationRule;
 
 export interface HolidayRuleSet {
   id: string;

@@ -11,8 +11,7 @@ import { z } from 'zod';
 import type { Dossier, DossierStatus } from './types';
 import { formatDateTime, isoToDisplay } from './vnTime';
 
-const boundedText = (max: number, label: string) =>
-  z.string({ error: `${label}: phải là chuỗi ký tự.` }).max(max, { message: `${label}: dài quá ${max} ký tự.` });
+const boundedText = (max: number, label: string) => z.string({ error: `${label}: phải là chuỗi ký tự.` }).max(max, { message: `${label}: dài quá ${max} ký tự.` });
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Ngày phải có dạng yyyy-mm-dd.');
 const epochMs = z.number({ error: 'Thời điểm phải là số mili giây.' }).int().min(0).max(8_640_000_000_000);
 const componentOnWire = z.object({

@@ -61,11 +61,7 @@ export const DEFAULT_WORKING_HOURS: WorkingHours = {
  * - calendarDays: N calendar days; a due date on a day off moves to the next working day.
  * - none: the procedure has no appointment date (KhongCoNgayHenTra).
  */
-export type ProcessingTime =
-  | { kind: 'workingHours'; hours: number }
-  | { kind: 'sameDay'; cutoffMinutes: number }
-  | { kind: 'calendarDays'; days: number }
-  | { kind: 'none' };
+export type ProcessingTime = { kind: 'workingHours'; hours: number } | { kind: 'sameDay'; cutoffMinutes: number } | { kind: 'calendarDays'; days: number } | { kind: 'none' };
 
 export interface ProcedureComponent {
   /** Stable id inside the procedure, e.g. 'tokhai'. */

@@ -5,18 +5,7 @@
 import { z } from 'zod';
 import { checkCccd } from '../domain/cccd';
 import { parseIsoDate } from '../domain/vnTime';
-import type {
-  Dossier,
-  DossierEvent,
-  DossierStatus,
-  DossierSummary,
-  GuidanceSlip,
-  HolidayEntry,
-  Procedure,
-  UnitSettings,
-  Applicant,
-  EpochMs,
-} from '../domain/types';
+import type { Dossier, DossierEvent, DossierStatus, DossierSummary, GuidanceSlip, HolidayEntry, Procedure, UnitSettings, Applicant, EpochMs } from '../domain/types';
 import { nfc } from '../domain/text';
 import { pagesCalls } from './pages';
 import { captureCalls } from './capture';
@@ -32,28 +21,17 @@ export const text = (max: number, label: string) =>
     .transform((s) => nfc(s).trim())
     .refine((s) => s.length <= max, { message: `${label}: dài quá ${max} ký tự.` });
 
-export const requiredText = (max: number, label: string) =>
-  text(max, label).refine((s) => s.length > 0, { message: `${label}: không được để trống.` });
+export const requiredText = (max: number, label: string) => text(max, label).refine((s) => s.length > 0, { message: `${label}: không được để trống.` });
 
-const isoDate = (label: string) =>
-  z
-    .string({ error: `${label}: phải là ngày.` })
-    .refine((s) => parseIsoDate(s) !== null, { message: `${label}: ngày không hợp lệ.` });
+const isoDate = (label: string) => z.string({ error: `${label}: phải là ngày.` }).refine((s) => parseIsoDate(s) !== null, { message: `${label}: ngày không hợp lệ.` });
 
 const epochMs = z.number().int().min(0).max(8_640_000_000_000);
 
-export const dossierStatus = z.union(
-  [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((n) => z.literal(n)) as unknown as [
-    z.ZodLiteral<1>,
-    z.ZodLiteral<2>,
-    ...z.ZodLiteral<DossierStatus>[],
-  ],
-  { error: 'Trạng thái hồ sơ không hợp lệ.' },
-) as unknown as z.ZodType<DossierStatus>;
+export const dossierStatus = z.union([1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((n) => z.literal(n)) as unknown as [z.ZodLiteral<1>, z.ZodLiteral<2>, ...z.ZodLiteral<DossierStatus>[]], {
+  error: 'Trạng thái hồ sơ không hợp lệ.',
+}) as unknown as z.ZodType<DossierStatus>;
 
-const procedureCode = z
-  .string()
-  .regex(/^[0-9A-Za-z.\-_]{1,60}$/, 'Mã thủ tục không hợp lệ.');
+const procedureCode = z.string().regex(/^[0-9A-Za-z.\-_]{1,60}$/, 'Mã thủ tục không hợp lệ.');
 
 const id = z.string().regex(/^[0-9A-Za-z_-]{1,64}$/, 'Mã định danh bản ghi không hợp lệ.');
 
@@ -69,9 +47,11 @@ export const applicantFields = z.object({
   idNumber: z.string().transform((s) => s.replace(/\s+/g, '')),
   birthDate: isoDate('Ngày sinh'),
   address: requiredText(300, 'Địa chỉ'),
-  phone: text(20, 'Số điện thoại').refine((s) => s === '' || /^(\+84|0)\d{8,10}$/.test(s.replace(/[\s.]/g, '')), {
-    message: 'Số điện thoại không hợp lệ (10 số, bắt đầu bằng 0 hoặc +84).',
-  }).transform((s) => s.replace(/[\s.]/g, '')),
+  phone: text(20, 'Số điện thoại')
+    .refine((s) => s === '' || /^(\+84|0)\d{8,10}$/.test(s.replace(/[\s.]/g, '')), {
+      message: 'Số điện thoại không hợp lệ (10 số, bắt đầu bằng 0 hoặc +84).',
+    })
+    .transform((s) => s.replace(/[\s.]/g, '')),
   email: text(120, 'Email').refine((s) => s === '' || /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(s), {
     message: 'Email không hợp lệ.',
   }),
@@ -127,7 +107,14 @@ export const unitSettingsSchema = z.object({
 }) satisfies z.ZodType<UnitSettings, unknown>;
 
 const processingSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('workingHours'), hours: z.number().int().min(1).max(8 * 365) }),
+  z.object({
+    kind: z.literal('workingHours'),
+    hours: z
+      .number()
+      .int()
+      .min(1)
+      .max(8 * 365),
+  }),
   z.object({ kind: z.literal('sameDay'), cutoffMinutes: z.number().int().min(0).max(1440) }),
   z.object({ kind: z.literal('calendarDays'), days: z.number().int().min(1).max(365) }),
   z.object({ kind: z.literal('none') }),
@@ -241,12 +228,7 @@ export const transitionSchema = z.object({
 export const editFieldsSchema = z.object({
   id,
   applicant: applicantFields.partial().optional(),
-  copies: z
-    .number({ error: 'Số bộ hồ sơ phải là số.' })
-    .int('Số bộ hồ sơ phải là số nguyên.')
-    .min(1, 'Số bộ hồ sơ: ít nhất 1 bộ.')
-    .max(99, 'Số bộ hồ sơ: nhiều nhất 99 bộ.')
-    .optional(),
+  copies: z.number({ error: 'Số bộ hồ sơ phải là số.' }).int('Số bộ hồ sơ phải là số nguyên.').min(1, 'Số bộ hồ sơ: ít nhất 1 bộ.').max(99, 'Số bộ hồ sơ: nhiều nhất 99 bộ.').optional(),
   resultDelivery: z.enum(['counter', 'post'], { error: 'Hình thức nhận kết quả không hợp lệ.' }).optional(),
   note: text(2000, 'Ghi chú').optional(),
 });
@@ -270,9 +252,7 @@ export const contract = {
   'procedures.get': call<Procedure>()(z.object({ code: procedureCode })),
   'procedures.save': call<Procedure>()(procedureSchema),
 
-  'citizens.lookup': call<Applicant | null>()(
-    z.object({ idNumber: z.string().regex(/^\d{12}$/, 'Số định danh phải gồm 12 chữ số.') }),
-  ),
+  'citizens.lookup': call<Applicant | null>()(z.object({ idNumber: z.string().regex(/^\d{12}$/, 'Số định danh phải gồm 12 chữ số.') })),
 
   'dossiers.previewAppointment': call<AppointmentPreview>()(z.object({ procedureCode, receivedAt: epochMs.optional() })),
   'dossiers.receive': call<Dossier>()(receiveSchema),

@@ -228,12 +228,13 @@ const componentId = z.string().regex(/^[0-9A-Za-z_.-]{1,60}$/, 'Mã thành phầ
 
 /** A file name is metadata only (never a path): NFC, control characters and folders dropped, bounded. */
 export function sanitiseFileName(name: string): string {
-  const base = nfc(String(name ?? ''))
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u001f\u007f]/g, '')
-    .split(/[\\/]/)
-    .filter((s) => s !== '' && s !== '.' && s !== '..')
-    .pop() ?? '';
+  const base =
+    nfc(String(name ?? ''))
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u001f\u007f]/g, '')
+      .split(/[\\/]/)
+      .filter((s) => s !== '' && s !== '.' && s !== '..')
+      .pop() ?? '';
   return base.replace(/^\.+/, '').trim().slice(0, 200);
 }
 

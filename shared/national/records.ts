@@ -208,4 +208,3 @@ export function chunkSteps<T>(steps: T[], size = 10): T[][] {
   for (let i = 0; i < steps.length; i += size) out.push(steps.slice(i, i + size));
   return out;
 }
-

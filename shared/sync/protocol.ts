@@ -51,12 +51,9 @@ export const STATUS_CHECKSUM_MISMATCH = 460;
 
 // ---------- building blocks ----------
 
-const boundedText = (max: number, label: string) =>
-  z.string({ error: `${label}: phải là chuỗi ký tự.` }).max(max, { message: `${label}: dài quá ${max} ký tự.` });
+const boundedText = (max: number, label: string) => z.string({ error: `${label}: phải là chuỗi ký tự.` }).max(max, { message: `${label}: dài quá ${max} ký tự.` });
 
-export const uuidSchema = z
-  .string({ error: 'Mã sự kiện phải là UUID.' })
-  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'Mã sự kiện phải là UUID.');
+export const uuidSchema = z.string({ error: 'Mã sự kiện phải là UUID.' }).regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'Mã sự kiện phải là UUID.');
 
 export const recordIdSchema = z.string().regex(/^[0-9A-Za-z_-]{1,64}$/, 'Mã định danh bản ghi không hợp lệ.');
 
@@ -282,10 +279,7 @@ export type SyncEventOf<T extends SyncEventType> = Extract<SyncEvent, { type: T 
 export const pushRequestSchema = z.object({
   batchId: z.string({ error: 'Mã lô (batchId) phải là UUID.' }).regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'Mã lô (batchId) phải là UUID.'),
   /** Each event is validated on its own, so one bad event does not sink the batch. */
-  events: z
-    .array(z.unknown())
-    .min(1, 'Lô đồng bộ không có sự kiện nào.')
-    .max(LIMITS.maxEventsPerBatch, `Một lô tối đa ${LIMITS.maxEventsPerBatch} sự kiện.`),
+  events: z.array(z.unknown()).min(1, 'Lô đồng bộ không có sự kiện nào.').max(LIMITS.maxEventsPerBatch, `Một lô tối đa ${LIMITS.maxEventsPerBatch} sự kiện.`),
 });
 export type PushRequest = { batchId: string; events: SyncEvent[] };
 
@@ -353,9 +347,7 @@ export const pullQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(LIMITS.maxPullLimit).default(LIMITS.defaultPullLimit),
 });
 
-export type PullItem =
-  | { cursor: number; kind: 'event'; event: SyncEvent }
-  | { cursor: number; kind: 'catalogue' | 'holidays'; version: string; payload: unknown };
+export type PullItem = { cursor: number; kind: 'event'; event: SyncEvent } | { cursor: number; kind: 'catalogue' | 'holidays'; version: string; payload: unknown };
 export interface PullResponse {
   hubTime: EpochMs;
   items: PullItem[];
@@ -453,7 +445,8 @@ export function checkCodeForSlot(code: string, unitCode: string, slot: number): 
   const m = /^(.+)-(\d{2})(\d{2})(\d{2})-(\d{4})$/.exec(code);
   if (!m) return `Mã hồ sơ "${code}" không đúng dạng {mã đơn vị}-{yyMMdd}-{NNNN}.`;
   if (m[1] !== unitCode) return `Mã hồ sơ "${code}" không thuộc đơn vị ${unitCode}.`;
-  const month = Number(m[3]), day = Number(m[4]);
+  const month = Number(m[3]),
+    day = Number(m[4]);
   if (month < 1 || month > 12 || day < 1 || day > 31) return `Mã hồ sơ "${code}" có ngày không hợp lệ.`;
   const s = slotOfSequence(Number(m[5]));
   if (s !== slot) return `Mã hồ sơ "${code}" nằm ngoài dải số của máy (ô ${slot}: ${slot * SLOT_SIZE + 1}–${slot * SLOT_SIZE + MAX_PER_SLOT}).`;

@@ -140,7 +140,9 @@ describe('capture in the dossier detail screen', () => {
     await new Shell(run.page).goList();
     await new ListPage(run.page).rows().first().click();
     await waitVisible(tid(run, 'dossier-detail'));
-    const png = await sharp({ create: { width: 600, height: 800, channels: 3, background: '#ffffff' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 600, height: 800, channels: 3, background: '#ffffff' } })
+      .png()
+      .toBuffer();
     fs.writeFileSync(path.join(folder, 'Scan 001.png'), png);
     await waitVisible(tid(run, 'inbox-item'), 15_000);
     await tid(run, 'inbox-panel').scrollIntoViewIfNeeded();

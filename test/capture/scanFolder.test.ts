@@ -62,7 +62,11 @@ describe('watched scan folder', () => {
     const writtenAt = Date.now();
     expect(seenWhileWriting.every((n) => n === 0)).toBe(true);
 
-    const [item] = await waitFor(() => a.call('inbox.list', {}), (l) => l.length > 0, 10_000);
+    const [item] = await waitFor(
+      () => a.call('inbox.list', {}),
+      (l) => l.length > 0,
+      10_000,
+    );
     // Not before it had been still for ≥ 1.5 s.
     expect(Date.now() - writtenAt).toBeGreaterThanOrEqual(1400);
     expect(item).toMatchObject({ fileName: 'Scan_0001.jpg', mime: 'image/jpeg', size: jpeg.length, width: 1240 });
@@ -93,7 +97,11 @@ describe('watched scan folder', () => {
     expect(await a.call('inbox.list', {})).toEqual([]);
     expect(fs.existsSync(file)).toBe(true);
     fs.appendFileSync(file, jpeg.subarray(half));
-    const [item] = await waitFor(() => a.call('inbox.list', {}), (l) => l.length > 0, 10_000);
+    const [item] = await waitFor(
+      () => a.call('inbox.list', {}),
+      (l) => l.length > 0,
+      10_000,
+    );
     expect(a.services.capture.inbox.get(item.id).data.equals(jpeg)).toBe(true);
     expect(fs.existsSync(path.join(folder, REJECTED_DIR))).toBe(false);
   });
@@ -102,7 +110,11 @@ describe('watched scan folder', () => {
     const a = await setUp();
     fs.writeFileSync(path.join(folder, 'ghi chú.jpg'), 'Đây không phải là ảnh.\n');
     const reason = path.join(folder, REJECTED_DIR, 'ghi chú.jpg.txt');
-    await waitFor(() => fs.existsSync(reason), (v) => v, 10_000);
+    await waitFor(
+      () => fs.existsSync(reason),
+      (v) => v,
+      10_000,
+    );
     expect(fs.readFileSync(reason, 'utf8')).toContain('Lý do: Không phải tệp ảnh JPEG, PNG, TIFF hoặc tệp PDF');
     expect(fs.readFileSync(path.join(folder, REJECTED_DIR, 'ghi chú.jpg'), 'utf8')).toBe('Đây không phải là ảnh.\n');
     expect(fs.existsSync(path.join(folder, 'ghi chú.jpg'))).toBe(false);
@@ -128,7 +140,11 @@ describe('watched scan folder', () => {
     }
     // Discarding keeps the original in `đã nhập`.
     fs.writeFileSync(path.join(folder, 'x.jpg'), jpeg);
-    const [item] = await waitFor(() => a.call('inbox.list', {}), (l) => l.length > 0, 10_000);
+    const [item] = await waitFor(
+      () => a.call('inbox.list', {}),
+      (l) => l.length > 0,
+      10_000,
+    );
     expect(await a.call('inbox.discard', { items: [item.id] })).toEqual([]);
     expect(fs.existsSync(path.join(folder, IMPORTED_DIR, 'x.jpg'))).toBe(true);
     // The temp-looking file was never touched.

@@ -46,13 +46,7 @@ const FUJITSU_OPTIONS = `
 describe('SANE parsing', () => {
   it('reads -L lines: name, vendor, model, type', () => {
     const d = parseSaneDeviceList(SANE_L);
-    expect(d.map((x) => x.name)).toEqual([
-      'test:0',
-      'test:1',
-      'hpaio:/usb/Deskjet_2130_series?serial=CN57K2F1XB',
-      'epson2:net:192.168.1.20',
-      'airscan:e0:Canon MF240 Series (network)',
-    ]);
+    expect(d.map((x) => x.name)).toEqual(['test:0', 'test:1', 'hpaio:/usb/Deskjet_2130_series?serial=CN57K2F1XB', 'epson2:net:192.168.1.20', 'airscan:e0:Canon MF240 Series (network)']);
     expect(d[0]).toEqual({ name: 'test:0', vendor: 'Noname', model: 'frontend-tester', type: 'virtual device' });
     expect(d[3]).toEqual({ name: 'epson2:net:192.168.1.20', vendor: 'Epson', model: 'PID 08BC', type: 'flatbed scanner' });
   });
@@ -84,7 +78,7 @@ describe('SANE parsing', () => {
     expect(o.modes).toEqual({ lineart: 'Lineart', gray: 'Gray', color: 'Color' });
   });
 
-  it('builds an argument array with the device\'s own option values', () => {
+  it("builds an argument array with the device's own option values", () => {
     const o = parseSaneOptions(EPSON_OPTIONS);
     const req = { device: 'epson2:net:192.168.1.20', resolution: 300, mode: 'gray' as const, source: 'adf' as const, pages: 3 };
     expect(buildSaneScanArgs(req, o, '/tmp/x')).toEqual([

@@ -69,7 +69,9 @@ async function fakeScanner(mode: 'vanish' | 'hang'): Promise<{ command: string; 
   const command = path.join(dir, 'scanimage');
   fs.writeFileSync(command, FAKE_SCANIMAGE, { mode: 0o755 });
   const png = path.join(dir, 'page.png');
-  await sharp({ create: { width: 200, height: 280, channels: 3, background: '#ffffff' } }).png().toFile(png);
+  await sharp({ create: { width: 200, height: 280, channels: 3, background: '#ffffff' } })
+    .png()
+    .toFile(png);
   return { command, env: { FAKE_PNG: png, FAKE_MODE: mode } };
 }
 
@@ -96,7 +98,10 @@ describe.skipIf(!hasScanimage)('SANE test backend through the scanner service', 
       mode: 'gray',
       source: 'flatbed',
     });
-    const job = await waitFor(() => app!.call('scanner.job', { jobId }), (j) => j.state !== 'scanning');
+    const job = await waitFor(
+      () => app!.call('scanner.job', { jobId }),
+      (j) => j.state !== 'scanning',
+    );
     expect(job).toMatchObject({ state: 'done', pagesDone: 1, pagesRequested: 1, message: null });
     const list = await app.call('pages.list', { dossierId: app.dossierId, componentId: app.componentId });
     expect(list.pages).toHaveLength(1);
@@ -117,7 +122,10 @@ describe.skipIf(!hasScanimage)('SANE test backend through the scanner service', 
       source: 'adf',
       pages: 3,
     });
-    const job = await waitFor(() => app!.call('scanner.job', { jobId }), (j) => j.state !== 'scanning');
+    const job = await waitFor(
+      () => app!.call('scanner.job', { jobId }),
+      (j) => j.state !== 'scanning',
+    );
     expect(job).toMatchObject({ state: 'done', pagesDone: 3, pagesRequested: 3 });
     const { pages } = await app.call('pages.list', { dossierId: app.dossierId, componentId: app.componentId });
     expect(pages.map((p) => p.fileName)).toEqual(['quet-001.png', 'quet-002.png', 'quet-003.png']);
@@ -130,9 +138,19 @@ describe.skipIf(!hasScanimage)('SANE test backend through the scanner service', 
     // The test backend's feeder is "empty" after 10 sheets.
     app = await openTestApp({ driver: new SaneDriver({ env: { SANE_CONFIG_DIR: saneDir } }) });
     const { jobId } = await app.call('scanner.scan', {
-      dossierId: app.dossierId, componentId: app.componentId, device: 'test:1', resolution: 50, mode: 'gray', source: 'adf', pages: 12,
+      dossierId: app.dossierId,
+      componentId: app.componentId,
+      device: 'test:1',
+      resolution: 50,
+      mode: 'gray',
+      source: 'adf',
+      pages: 12,
     });
-    const job = await waitFor(() => app!.call('scanner.job', { jobId }), (j) => j.state !== 'scanning', 20_000);
+    const job = await waitFor(
+      () => app!.call('scanner.job', { jobId }),
+      (j) => j.state !== 'scanning',
+      20_000,
+    );
     expect(job.state).toBe('done');
     expect(job.pagesDone).toBe(10);
     expect(job.message).toBe('Khay nạp giấy hết sau 10/12 trang.');
@@ -141,7 +159,12 @@ describe.skipIf(!hasScanimage)('SANE test backend through the scanner service', 
   it('refuses a device name that would read as an option, in Vietnamese', async () => {
     app = await openTestApp({ driver: new SaneDriver({ env: { SANE_CONFIG_DIR: saneDir } }) });
     const err = await app.callError('scanner.scan', {
-      dossierId: app.dossierId, componentId: app.componentId, device: '--help', resolution: 75, mode: 'gray', source: 'flatbed',
+      dossierId: app.dossierId,
+      componentId: app.componentId,
+      device: '--help',
+      resolution: 75,
+      mode: 'gray',
+      source: 'flatbed',
     });
     expect(err.code).toBe('invalid');
     expect(err.message).toBe('Tên máy quét không hợp lệ.');
@@ -155,9 +178,18 @@ describe('a scanner that fails mid-feed (stand-in scanimage)', () => {
     const devices = await app.call('scanner.list', {});
     expect(devices).toEqual([expect.objectContaining({ name: 'fake:0', sources: ['adf', 'adfDuplex'], modes: ['lineart', 'gray', 'color'] })]);
     const { jobId } = await app.call('scanner.scan', {
-      dossierId: app.dossierId, componentId: app.componentId, device: 'fake:0', resolution: 150, mode: 'gray', source: 'adf', pages: 5,
+      dossierId: app.dossierId,
+      componentId: app.componentId,
+      device: 'fake:0',
+      resolution: 150,
+      mode: 'gray',
+      source: 'adf',
+      pages: 5,
     });
-    const job = await waitFor(() => app!.call('scanner.job', { jobId }), (j) => j.state !== 'scanning');
+    const job = await waitFor(
+      () => app!.call('scanner.job', { jobId }),
+      (j) => j.state !== 'scanning',
+    );
     expect(job.state).toBe('failed');
     expect(job.pagesDone).toBe(2);
     expect(job.message).toBe(
@@ -171,12 +203,23 @@ describe('a scanner that fails mid-feed (stand-in scanimage)', () => {
     const fake = await fakeScanner('hang');
     app = await openTestApp({ driver: new SaneDriver({ command: fake.command, env: fake.env }) });
     const { jobId } = await app.call('scanner.scan', {
-      dossierId: app.dossierId, componentId: app.componentId, device: 'fake:0', resolution: 150, mode: 'gray', source: 'adf',
+      dossierId: app.dossierId,
+      componentId: app.componentId,
+      device: 'fake:0',
+      resolution: 150,
+      mode: 'gray',
+      source: 'adf',
     });
-    await waitFor(() => app!.call('scanner.job', { jobId }), (j) => j.pagesDone === 1);
+    await waitFor(
+      () => app!.call('scanner.job', { jobId }),
+      (j) => j.pagesDone === 1,
+    );
     const t0 = Date.now();
     await app.call('scanner.cancel', { jobId });
-    const job = await waitFor(() => app!.call('scanner.job', { jobId }), (j) => j.state !== 'scanning');
+    const job = await waitFor(
+      () => app!.call('scanner.job', { jobId }),
+      (j) => j.state !== 'scanning',
+    );
     expect(Date.now() - t0).toBeLessThan(3000);
     expect(job).toMatchObject({ state: 'cancelled', pagesDone: 1, message: 'Đã huỷ; giữ 1 trang đã quét.' });
   });
@@ -185,9 +228,19 @@ describe('a scanner that fails mid-feed (stand-in scanimage)', () => {
     const fake = await fakeScanner('hang');
     app = await openTestApp({ driver: new SaneDriver({ command: fake.command, env: fake.env, pageTimeoutMs: 800 }) });
     const { jobId } = await app.call('scanner.scan', {
-      dossierId: app.dossierId, componentId: app.componentId, device: 'fake:0', resolution: 75, mode: 'gray', source: 'adf', pages: 3,
+      dossierId: app.dossierId,
+      componentId: app.componentId,
+      device: 'fake:0',
+      resolution: 75,
+      mode: 'gray',
+      source: 'adf',
+      pages: 3,
     });
-    const job = await waitFor(() => app!.call('scanner.job', { jobId }), (j) => j.state !== 'scanning', 8000);
+    const job = await waitFor(
+      () => app!.call('scanner.job', { jobId }),
+      (j) => j.state !== 'scanning',
+      8000,
+    );
     expect(job.state).toBe('failed');
     expect(job.pagesDone).toBe(1);
     expect(job.message).toMatch(/^Máy quét dừng sau 1 trang: máy quét không phản hồi sau 1 giây\./);

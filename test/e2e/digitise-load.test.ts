@@ -195,7 +195,10 @@ describe('responsiveness with 50 pages queued for OCR', () => {
     await openDossier(run, d.code);
 
     // 50 scanned pages (the sample scans, repeated under their own names), picked at once.
-    const scans = fs.readdirSync(SAMPLES).filter((f) => /-(scan|hard)\.jpg$|-clean\.png$/.test(f)).sort();
+    const scans = fs
+      .readdirSync(SAMPLES)
+      .filter((f) => /-(scan|hard)\.jpg$|-clean\.png$/.test(f))
+      .sort();
     const files = Array.from({ length: 50 }, (_, i) => {
       const src = scans[i % scans.length];
       const dest = path.join(tmp, `trang-${String(i + 1).padStart(2, '0')}${path.extname(src)}`);
@@ -231,9 +234,7 @@ describe('responsiveness with 50 pages queued for OCR', () => {
       await page.keyboard.type(`Nguyen Thi Loan ${round}`, { delay: 60 });
       await list.t('list-search').fill(d.code);
       await expect.poll(() => list.rows().count(), { timeout: 10_000 }).toBe(1);
-      switches.detail.push(
-        await timeSwitch(page, () => list.rows().first().click(), `document.querySelector('[data-testid="pages-panel"] .badge')?.textContent === '50 trang'`),
-      );
+      switches.detail.push(await timeSwitch(page, () => list.rows().first().click(), `document.querySelector('[data-testid="pages-panel"] .badge')?.textContent === '50 trang'`));
       switches.intake.push(await timeSwitch(page, () => page.keyboard.press('F2'), `!!document.querySelector('[data-testid="applicant-fullName"]')`));
       await page.locator('[data-testid="applicant-fullName"]').focus();
       await page.keyboard.type(`Tran Van Binh ${round}`, { delay: 60 });

@@ -34,12 +34,24 @@ describe('danh sách phiếu hướng dẫn', () => {
     db.pragma('busy_timeout = 5000');
     db.transaction(() =>
       storePulledSlip(db, {
-        eventId: randomUUID(), deviceId: 'dev-quay-2', unitCode: own.unitCode, dossierId: randomUUID(), seq: 1, at: issuedAt, actor: 'Trần Văn Bảo',
+        eventId: randomUUID(),
+        deviceId: 'dev-quay-2',
+        unitCode: own.unitCode,
+        dossierId: randomUUID(),
+        seq: 1,
+        at: issuedAt,
+        actor: 'Trần Văn Bảo',
         type: 'guidance.issued',
         body: {
-          number: 20_001, year: vnParts(issuedAt).year, procedureCode: p.code, procedureName: p.name,
+          number: 20_001,
+          year: vnParts(issuedAt).year,
+          procedureCode: p.code,
+          procedureName: p.name,
           applicant: { fullName: DANG.fullName, idNumber: DANG.idNumber, birthDate: DANG.birthIso, address: DANG.address, phone: DANG.phone, email: DANG.email },
-          missing, reason: 'Giấy tờ chưa chứng thực', issuedBy: 'Trần Văn Bảo', issuedAt,
+          missing,
+          reason: 'Giấy tờ chưa chứng thực',
+          issuedBy: 'Trần Văn Bảo',
+          issuedAt,
         },
       }),
     )();

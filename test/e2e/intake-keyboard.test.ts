@@ -104,6 +104,6 @@ describe('tiếp nhận bằng bàn phím', () => {
     await kb.press('Enter');
     await waitVisible(intake.t('procedure-search'));
     expect(await intake.t('draft-offer').count()).toBe(0);
-    expect(run.pageErrors, run.pageErrors.join("\n")).toEqual([]);
+    expect(run.pageErrors, run.pageErrors.join('\n')).toEqual([]);
   });
 });

@@ -23,7 +23,11 @@ describe('bố cục 1366×768', () => {
     await fits(run, 'setup');
 
     await setUpUnit(run);
-    const long = { ...LOAN, fullName: 'Tôn Nữ Thị Hoàng Phương Quỳnh Như Ngọc Bảo Trâm', address: 'Số 1234/56/78 đường Nguyễn Thị Minh Khai, khu phố Định Thành Hưng Phát, xã Định Mỹ, tỉnh An Giang, Việt Nam' };
+    const long = {
+      ...LOAN,
+      fullName: 'Tôn Nữ Thị Hoàng Phương Quỳnh Như Ngọc Bảo Trâm',
+      address: 'Số 1234/56/78 đường Nguyễn Thị Minh Khai, khu phố Định Thành Hưng Phát, xã Định Mỹ, tỉnh An Giang, Việt Nam',
+    };
     const d1 = await receiveDossier(run, '1.001193', ANH, 'Ghi chú dài '.repeat(30));
     await receiveDossier(run, '1.000894', DANG);
     for (let i = 0; i < 14; i++) await receiveDossier(run, '2.000815', long);

@@ -28,8 +28,15 @@ describe('trang từ máy khác', () => {
     const componentId = d.components[0].componentId;
     const images = [await textPage('Trang một'), await textPage('Trang hai'), await textPage('Trang ba')];
     const files: PulledFile[] = images.map((img, i) => ({
-      sha256: sha(img), size: img.length, mime: 'image/png', componentId, page: i + 1,
-      eventId: `0000000${i}-0000-4000-8000-000000000000`, at: Date.now(), deviceId: 'may-2', actor: 'Trần Văn Bảy',
+      sha256: sha(img),
+      size: img.length,
+      mime: 'image/png',
+      componentId,
+      page: i + 1,
+      eventId: `0000000${i}-0000-4000-8000-000000000000`,
+      at: Date.now(),
+      deviceId: 'may-2',
+      actor: 'Trần Văn Bảy',
     }));
     // A second connection to the app's file, as the sync engine would write from a pull.
     const db = openDatabase(path.join(run.dataDir, DB_FILE_NAME));

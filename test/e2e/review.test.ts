@@ -25,9 +25,7 @@ describe('duyệt giấy tờ số hoá', () => {
     const [first, second] = d.components.map((c) => c.componentId);
     await run.call('pages.add', { dossierId: d.id, componentId: first, files: [file('dev002-p2-scan.jpg')] });
     await run.call('pages.add', { dossierId: d.id, componentId: second, files: [file('dev002-p3-clean.png')] });
-    await expect
-      .poll(async () => (await run!.call('pages.list', { dossierId: d.id })).pages.every((p) => p.ocr?.state === 'done'), { timeout: 120_000, interval: 500 })
-      .toBe(true);
+    await expect.poll(async () => (await run!.call('pages.list', { dossierId: d.id })).pages.every((p) => p.ocr?.state === 'done'), { timeout: 120_000, interval: 500 }).toBe(true);
     const page = run.page;
 
     await page.locator('[data-testid="nav-review"]').click();

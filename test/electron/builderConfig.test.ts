@@ -59,7 +59,10 @@ describe('electron-builder configuration', () => {
         expect(build.extraResources).toContainEqual({ from: 'build/native-electron/better_sqlite3.node', to: 'native/better_sqlite3.node' });
         continue;
       }
-      expect(build.asarUnpack.some((g: string) => minimatch(f, g, { dot: true })), `${f} is not unpacked from the asar`).toBe(true);
+      expect(
+        build.asarUnpack.some((g: string) => minimatch(f, g, { dot: true })),
+        `${f} is not unpacked from the asar`,
+      ).toBe(true);
     }
   }, 150_000);
 });

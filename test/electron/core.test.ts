@@ -15,7 +15,10 @@ const root = path.resolve(__dirname, '../..');
 describe('one dossier core', () => {
   it('only the projector repository writes the dossiers table (the frozen migrations aside)', () => {
     const out = execFileSync('grep', ['-rlE', '(INSERT INTO|UPDATE|DELETE FROM) dossiers\\b', 'electron/'], { cwd: root, encoding: 'utf8' });
-    const writers = out.trim().split('\n').filter((f) => f !== 'electron/services/db/migrations.ts');
+    const writers = out
+      .trim()
+      .split('\n')
+      .filter((f) => f !== 'electron/services/db/migrations.ts');
     expect(writers).toEqual(['electron/services/dossier/repo.ts']);
   });
 
@@ -31,7 +34,11 @@ describe('one dossier core', () => {
       expect(read).toMatchObject({ note: 'Ghi chú thử', copies: 3, resultDelivery: 'post' });
       // The wire's editable fields and the edit form's are the described ones.
       expect(Object.keys(EDITABLE_FIELDS)).toEqual(Object.keys(DOSSIER_FIELDS));
-      expect(CLERK_EDITABLE_FIELDS).toEqual(Object.entries(DOSSIER_FIELDS).filter(([, f]) => f.editable === 'clerk').map(([p]) => p));
+      expect(CLERK_EDITABLE_FIELDS).toEqual(
+        Object.entries(DOSSIER_FIELDS)
+          .filter(([, f]) => f.editable === 'clerk')
+          .map(([p]) => p),
+      );
     } finally {
       app.close();
     }

@@ -18,9 +18,7 @@ afterAll(() => removeTempDirs());
 const sha = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
 function tables(db: Database.Database): string[] {
-  return (db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table') ORDER BY name").pluck().all() as string[]).filter(
-    (n) => !n.startsWith('sqlite_') && !n.startsWith('dossier_fts_'),
-  );
+  return (db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table') ORDER BY name").pluck().all() as string[]).filter((n) => !n.startsWith('sqlite_') && !n.startsWith('dossier_fts_'));
 }
 
 function expectRefused(fn: () => unknown, pattern: RegExp): AppError {
@@ -46,19 +44,42 @@ describe('openDatabase', () => {
     expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
     expect(tables(db)).toEqual(
       [
-        'citizens', 'dossier_components', 'dossier_events', 'dossier_fts', 'dossiers', 'guidance_slips',
-        'holidays', 'procedures', 'sequences', 'settings',
+        'citizens',
+        'dossier_components',
+        'dossier_events',
+        'dossier_fts',
+        'dossiers',
+        'guidance_slips',
+        'holidays',
+        'procedures',
+        'sequences',
+        'settings',
         // migration 2 (digitised pages)
-        'pages', 'ocr_jobs', 'page_text', 'component_digitisation',
-        'page_fts', 'page_fts_config', 'page_fts_data', 'page_fts_docsize', 'page_fts_idx',
+        'pages',
+        'ocr_jobs',
+        'page_text',
+        'component_digitisation',
+        'page_fts',
+        'page_fts_config',
+        'page_fts_data',
+        'page_fts_docsize',
+        'page_fts_idx',
         // migration 3 (sync with the province hub)
-        'sync_device', 'outbox', 'sync_files', 'sync_dossiers', 'sync_remote_events', 'sync_conflicts', 'sync_state',
+        'sync_device',
+        'outbox',
+        'sync_files',
+        'sync_dossiers',
+        'sync_remote_events',
+        'sync_conflicts',
+        'sync_state',
         // migration 5 (review, document data, results)
-        'dossier_results', 'digitised_documents',
+        'dossier_results',
+        'digitised_documents',
         // migration 7 (pages of the unit's other PCs)
         'sync_downloads',
         // migration 9 (one dossier core: this PC's activity log, the projection's version)
-        'dossier_activity', 'projection_state',
+        'dossier_activity',
+        'projection_state',
       ].sort(),
     );
     db.close();
@@ -170,12 +191,16 @@ describe('openDatabase', () => {
     expect(sql).toContain(`WHERE status IN (${OPEN_STATUSES.join(', ')})`);
     expect([...OPEN_STATUSES]).toEqual(PENDING_STATUSES.filter((s) => s !== 5));
     const plan = db
-      .prepare(`EXPLAIN QUERY PLAN SELECT id, code, applicant_name, phone, status, received_at FROM dossiers d WHERE d.status IN (${OPEN_STATUSES.join(', ')}) AND d.appointment_at < 5 ORDER BY d.appointment_at LIMIT 50`)
+      .prepare(
+        `EXPLAIN QUERY PLAN SELECT id, code, applicant_name, phone, status, received_at FROM dossiers d WHERE d.status IN (${OPEN_STATUSES.join(', ')}) AND d.appointment_at < 5 ORDER BY d.appointment_at LIMIT 50`,
+      )
       .all() as { detail: string }[];
     // list() names the index (INDEXED BY): the query fails loudly if the index's WHERE stops matching.
     expect(plan.map((p) => p.detail).join(' ')).toMatch(/dossiers_open_due|dossiers_status/);
     const forced = db
-      .prepare(`EXPLAIN QUERY PLAN SELECT id FROM dossiers d INDEXED BY dossiers_open_due WHERE d.status IN (${OPEN_STATUSES.join(', ')}) AND d.appointment_at < 5 ORDER BY d.appointment_at LIMIT 50`)
+      .prepare(
+        `EXPLAIN QUERY PLAN SELECT id FROM dossiers d INDEXED BY dossiers_open_due WHERE d.status IN (${OPEN_STATUSES.join(', ')}) AND d.appointment_at < 5 ORDER BY d.appointment_at LIMIT 50`,
+      )
       .all() as { detail: string }[];
     expect(forced.map((p) => p.detail).join(' ')).not.toContain('TEMP B-TREE');
     db.close();

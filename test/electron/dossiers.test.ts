@@ -56,11 +56,7 @@ describe('app.info and settings', () => {
     open.push(a);
     await expectError(a.call('dossiers.receive', receiveInput()), 'conflict', /^Chưa thiết lập thông tin đơn vị/);
     await expectError(a.call('dossiers.refuse', { procedureCode: '2.000815', applicant: APPLICANT, reason: 'x' }), 'conflict', /^Chưa thiết lập/);
-    await expectError(
-      a.call('guidance.create', { procedureCode: '2.000815', applicant: APPLICANT, missing: receiveInput().components!, reason: 'x' }),
-      'conflict',
-      /^Chưa thiết lập/,
-    );
+    await expectError(a.call('guidance.create', { procedureCode: '2.000815', applicant: APPLICANT, missing: receiveInput().components!, reason: 'x' }), 'conflict', /^Chưa thiết lập/);
     expect(count(a, 'dossiers')).toBe(0);
   });
 });
@@ -183,9 +179,7 @@ describe('dossiers.receive', () => {
   it('a save that fails inside the transaction rolls back everything, and its number is not skipped or handed out twice', async () => {
     const c = clock(MON_0900);
     const a = await app(c.now);
-    a.services.db.exec(
-      "CREATE TEMP TRIGGER fail_refusal BEFORE INSERT ON dossier_events WHEN NEW.note = 'FAIL' BEGIN SELECT RAISE(ABORT, 'boom'); END",
-    );
+    a.services.db.exec("CREATE TEMP TRIGGER fail_refusal BEFORE INSERT ON dossier_events WHEN NEW.note = 'FAIL' BEGIN SELECT RAISE(ABORT, 'boom'); END");
     const r = await a.raw('dossiers.refuse', { procedureCode: '2.000815', applicant: APPLICANT, reason: 'FAIL' });
     expect(r.ok).toBe(false);
     for (const t of ['dossiers', 'dossier_events', 'citizens', 'sequences']) expect(count(a, t)).toBe(0);
@@ -321,7 +315,30 @@ describe('search and filters', () => {
 
   it('hostile input never errors and never injects', async () => {
     const { a } = await seeded();
-    for (const query of ['"', '""', 'AND OR', 'OR', '*', '**', 'NEAR(', 'NEAR(a b, 2)', "'); DROP TABLE dossiers; --", 'a"b', '^dang', 'body:dang', '-dang', '(', ')', 'dang*', '{', 'NOT', '%', '_', '\\', 'đặng"']) {
+    for (const query of [
+      '"',
+      '""',
+      'AND OR',
+      'OR',
+      '*',
+      '**',
+      'NEAR(',
+      'NEAR(a b, 2)',
+      "'); DROP TABLE dossiers; --",
+      'a"b',
+      '^dang',
+      'body:dang',
+      '-dang',
+      '(',
+      ')',
+      'dang*',
+      '{',
+      'NOT',
+      '%',
+      '_',
+      '\\',
+      'đặng"',
+    ]) {
       const r = await a.raw('dossiers.list', { query });
       expect(r.ok, query).toBe(true);
     }

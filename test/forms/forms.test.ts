@@ -14,7 +14,9 @@ import { vnTime } from '../../shared/domain/vnTime';
 import PDFDocument from 'pdfkit';
 
 const dir = mkdtempSync(join(tmpdir(), 'forms-test-'));
-afterAll(() => { if (!process.env.KEEP_FORMS) rmSync(dir, { recursive: true, force: true }); });
+afterAll(() => {
+  if (!process.env.KEEP_FORMS) rmSync(dir, { recursive: true, force: true });
+});
 
 const settings: UnitSettings = {
   unitCode: '000.00.13.H12',
@@ -151,7 +153,10 @@ describe('Mẫu 01: Giấy tiếp nhận hồ sơ và hẹn trả kết quả', 
     expect(r.info).toMatch(/^Author:\s+Trung tâm Phục vụ hành chính công xã Định Mỹ$/m);
     expect(r.info).toMatch(/^Creator:\s+Một cửa xã$/m);
     // Fonts: every font embedded (emb column 'yes'), all of them Tinos.
-    const rows = r.fonts.split('\n').slice(2).filter((l) => l.trim());
+    const rows = r.fonts
+      .split('\n')
+      .slice(2)
+      .filter((l) => l.trim());
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) {
       expect(row).toMatch(/Tinos/);
@@ -341,13 +346,7 @@ describe('form helpers', () => {
     const tl = new TextLayout(doc);
     const segs = tl.segments('Nguyễn Đặng ánh', 'regular');
     expect(segs.map((s) => s.text).join('')).toBe('Nguyễn Đặng ánh');
-    expect(segs.map((s) => s.font)).toEqual([
-      'tinos-latin-regular',
-      'tinos-vietnamese-regular',
-      'tinos-latin-regular',
-      'tinos-vietnamese-regular',
-      'tinos-latin-regular',
-    ]);
+    expect(segs.map((s) => s.font)).toEqual(['tinos-latin-regular', 'tinos-vietnamese-regular', 'tinos-latin-regular', 'tinos-vietnamese-regular', 'tinos-latin-regular']);
     const lines = tl.wrap([{ text: 'Nguyễn Thị Ánh Tuyết '.repeat(20) }], 200, 13);
     expect(lines.length).toBeGreaterThan(3);
     for (const l of lines) expect(l.width).toBeLessThanOrEqual(200.01);

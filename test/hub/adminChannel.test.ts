@@ -173,7 +173,9 @@ describe('admin commands while the hub serves on PGlite', () => {
     const before = readFileSync(lockFile(), 'utf8');
     const [second, listed] = await Promise.all([cli('serve'), cli('devices:list')]);
     expect(second.code).toBe(1);
-    expect(second.stderr).toBe(`Lỗi: Thư mục dữ liệu ${dir} đang được một hub khác phục vụ (tiến trình ${hub.pid}). PGlite chỉ mở được trong một tiến trình: các lệnh quản trị tự gửi tới hub đang chạy; muốn khởi động lại thì dừng hub đó trước.\n`);
+    expect(second.stderr).toBe(
+      `Lỗi: Thư mục dữ liệu ${dir} đang được một hub khác phục vụ (tiến trình ${hub.pid}). PGlite chỉ mở được trong một tiến trình: các lệnh quản trị tự gửi tới hub đang chạy; muốn khởi động lại thì dừng hub đó trước.\n`,
+    );
     expect(readFileSync(lockFile(), 'utf8')).toBe(before);
     expect(hub.exitCode).toBeNull();
     expect(listed.stdout).toBe(listedWhileServing);

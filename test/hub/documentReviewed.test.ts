@@ -22,8 +22,7 @@ describe('dossier.document_reviewed at the hub (PGlite)', () => {
   });
   afterAll(async () => h?.stop());
 
-  const stateOf = async (id: string) =>
-    (await h.db.query<{ state: DerivedDossier }>('SELECT state FROM dossiers WHERE dossier_id = $1', [id])).rows[0]?.state;
+  const stateOf = async (id: string) => (await h.db.query<{ state: DerivedDossier }>('SELECT state FROM dossiers WHERE dossier_id = $1', [id])).rows[0]?.state;
 
   it('accepts a decision on the unit’s dossier, keeps the last in the derived state, and B pulls it', async () => {
     const id = randomUUID();

@@ -116,7 +116,10 @@ describe.each(await backends())('file download on %s', (backend) => {
     expect((await get(h.url, content)).status).toBe(401);
     const post = await new Promise<number>((resolve, reject) => {
       const u = new URL(content, h.url);
-      http.request({ host: u.hostname, port: u.port, path: u.pathname, method: 'POST', headers: auth(b) }, (res) => resolve(res.statusCode ?? 0)).on('error', reject).end();
+      http
+        .request({ host: u.hostname, port: u.port, path: u.pathname, method: 'POST', headers: auth(b) }, (res) => resolve(res.statusCode ?? 0))
+        .on('error', reject)
+        .end();
     });
     expect(post).toBe(405);
   });

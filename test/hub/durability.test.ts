@@ -14,9 +14,7 @@ describe('PGlite durability', () => {
     for (const dataDir of [path.join(dir, 'db')]) {
       const db = await openDb({ dataDir });
       try {
-        const r = await db.query<{ name: string; setting: string }>(
-          "SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes') ORDER BY name",
-        );
+        const r = await db.query<{ name: string; setting: string }>("SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes') ORDER BY name");
         expect(r.rows).toEqual([
           { name: 'fsync', setting: 'on' },
           { name: 'full_page_writes', setting: 'on' },

@@ -52,10 +52,7 @@ describe.each(await backends())('enrolment on %s', (backend) => {
     expect((again as SyncError).status).toBe(409);
     expect((again as SyncError).message).toMatch(/đã được dùng/);
     // Nothing in the database holds the code or the token in clear.
-    const dump = JSON.stringify([
-      (await h.db.query('SELECT * FROM enrolment_codes')).rows,
-      (await h.db.query('SELECT * FROM devices')).rows,
-    ]);
+    const dump = JSON.stringify([(await h.db.query('SELECT * FROM enrolment_codes')).rows, (await h.db.query('SELECT * FROM devices')).rows]);
     expect(dump).not.toContain(e.deviceToken);
     expect(dump).not.toContain(code);
     expect(dump).not.toContain(code.replace(/-/g, ''));

@@ -40,7 +40,12 @@ describe.each(await backends())('enrolment limits on %s', (backend) => {
     const ok = await enroll(h.url, code, 'Máy tiếp nhận');
     expect(ok.unitCode).toBe(UNIT);
     const out: string[] = [];
-    await ADMIN_COMMANDS['enrolments:list']({ hub: h.hub, db: h.db } as never, { unit: UNIT }, { out: (l: string) => out.push(l), err: () => undefined, readFile: () => '', writeFile: () => undefined } as never);
+    await ADMIN_COMMANDS['enrolments:list']({ hub: h.hub, db: h.db } as never, { unit: UNIT }, {
+      out: (l: string) => out.push(l),
+      err: () => undefined,
+      readFile: () => '',
+      writeFile: () => undefined,
+    } as never);
     expect(out[0]).toContain('enrolled');
     expect(out[0]).toContain(ok.deviceId);
   });
@@ -63,7 +68,7 @@ describe.each(await backends())('enrolment limits on %s', (backend) => {
     expect(e).toBeInstanceOf(SyncError);
     expect((e as SyncError).status).toBe(429);
     expect((e as SyncError).message).toMatch(new RegExp(`Đơn vị ${UNIT.replaceAll('.', '\\.')} đã có quá ${limit} lượt`));
-    const unused = await h.db.query<{ used_at: Date | null }>("SELECT used_at FROM enrolment_codes ORDER BY created_at DESC LIMIT 1");
+    const unused = await h.db.query<{ used_at: Date | null }>('SELECT used_at FROM enrolment_codes ORDER BY created_at DESC LIMIT 1');
     expect(unused.rows[0].used_at).toBeNull();
   });
 });

@@ -45,7 +45,12 @@ function raw(url: string, method: string, p: string, token: string, body?: Buffe
 }
 
 /** A reply without what legitimately differs between two requests (the clock, the hash asked). */
-const shape = (r: Raw, s: string) => ({ status: r.status, body: JSON.parse(JSON.stringify(r.json ?? null).replaceAll(s, '<sha>'), (k, v) => (k === 'hubTime' ? 0 : v)), offset: r.headers[HEADERS.uploadOffset], length: r.headers[HEADERS.uploadLength] });
+const shape = (r: Raw, s: string) => ({
+  status: r.status,
+  body: JSON.parse(JSON.stringify(r.json ?? null).replaceAll(s, '<sha>'), (k, v) => (k === 'hubTime' ? 0 : v)),
+  offset: r.headers[HEADERS.uploadOffset],
+  length: r.headers[HEADERS.uploadLength],
+});
 
 describe.each(await backends())('files per unit on %s', (backend) => {
   let h: TestHub;
@@ -66,7 +71,12 @@ describe.each(await backends())('files per unit on %s', (backend) => {
   it('a device of another unit that knows the hash cannot read the file, nor tell it from an unknown hash', async () => {
     const unknown = sha(randomBytes(120_000));
     // Download and state: the same 404 for the foreign and the unknown hash.
-    for (const [method, suffix] of [['GET', '/content'], ['HEAD', '/content'], ['GET', ''], ['HEAD', '']] as const) {
+    for (const [method, suffix] of [
+      ['GET', '/content'],
+      ['HEAD', '/content'],
+      ['GET', ''],
+      ['HEAD', ''],
+    ] as const) {
       const foreign = await raw(h.url, method, `/v1/files/${s}${suffix}`, b.token);
       const never = await raw(h.url, method, `/v1/files/${unknown}${suffix}`, b.token);
       expect(foreign.status, `${method} ${suffix}`).toBe(404);

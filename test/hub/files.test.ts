@@ -23,7 +23,13 @@ function patch(url: string, token: string, sha256: string, offset: number, body:
         port: u.port,
         path: u.pathname,
         method: 'PATCH',
-        headers: { authorization: `Bearer ${token}`, [HEADERS.uploadOffset]: offset, [HEADERS.uploadChecksum]: checksum, 'content-length': body.length, 'content-type': 'application/offset+octet-stream' },
+        headers: {
+          authorization: `Bearer ${token}`,
+          [HEADERS.uploadOffset]: offset,
+          [HEADERS.uploadChecksum]: checksum,
+          'content-length': body.length,
+          'content-type': 'application/offset+octet-stream',
+        },
       },
       (res) => {
         const parts: Buffer[] = [];
@@ -133,7 +139,8 @@ describe.each(await backends())('resumable files on %s', (backend) => {
   });
 
   it('a dossier is synced only when all its attached files are verified; a known file is not sent twice', async () => {
-    const p1 = randomBytes(90_000), p2 = randomBytes(110_000);
+    const p1 = randomBytes(90_000),
+      p2 = randomBytes(110_000);
     const id = randomUUID();
     await a.client.push([a.maker.received(id), a.maker.file(id, sha(p1), p1.length, 1), a.maker.file(id, sha(p2), p2.length, 2)]);
     let st = await a.client.syncState(id);

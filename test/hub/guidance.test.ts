@@ -47,17 +47,12 @@ describe.each(await backends())('guidance numbers at the hub on %s', (backend) =
   });
   afterAll(async () => h?.stop());
 
-  const stored = async (ids: string[]) =>
-    (await h.db.query<{ n: number }>('SELECT count(*)::int AS n FROM events WHERE dossier_id = ANY($1::text[])', [ids])).rows[0].n;
+  const stored = async (ids: string[]) => (await h.db.query<{ n: number }>('SELECT count(*)::int AS n FROM events WHERE dossier_id = ANY($1::text[])', [ids])).rows[0].n;
 
   it('accepts each device’s own range, refuses another slot’s number, an old per-unit number and a wrong year', async () => {
     expect([a.slot, b.slot]).toEqual([1, 2]);
     const ok = [slip(a, yearlyNumberForSlot('guidance', a.slot, 1)), slip(b, yearlyNumberForSlot('guidance', b.slot, 1))];
-    const bad = [
-      slip(a, yearlyNumberForSlot('guidance', b.slot, 7)),
-      slip(a, 12),
-      slip(a, yearlyNumberForSlot('guidance', a.slot, 2), { year: 2025 }),
-    ];
+    const bad = [slip(a, yearlyNumberForSlot('guidance', b.slot, 7)), slip(a, 12), slip(a, yearlyNumberForSlot('guidance', a.slot, 2), { year: 2025 })];
     const ra = await a.client.pushBatch(randomUUID(), [ok[0], ...bad]);
     expect(ra.results.map((r) => r.outcome)).toEqual(['accepted', 'rejected', 'rejected', 'rejected']);
     expect(ra.results[1].reason).toMatch(/20007\/HDHS nằm ngoài dải số của máy \(ô 1: 10001–19999\)/);

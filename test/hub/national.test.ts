@@ -183,7 +183,7 @@ describe.each(await backends())('export:national from the hub on %s', (backend) 
   });
   afterAll(async () => h?.stop());
 
-  it('exports the unit\'s dossiers as pushed, and only changed ones with since', async () => {
+  it("exports the unit's dossiers as pushed, and only changed ones with since", async () => {
     const d = await h.device(UNIT, 'Máy 1');
     // Re-issue the hand-written log from this device (its id, its slot-1 code).
     const mine = events.map((e) => ({ ...e, deviceId: d.deviceId, eventId: crypto.randomUUID() })) as SyncEvent[];

@@ -14,7 +14,13 @@ const UNIT = '000.00.13.H12';
 const OTHER = '000.00.14.H12';
 
 /** A raw HTTP request (to send what the client library never would). */
-function raw(url: string, method: string, path: string, headers: Record<string, string | number>, body?: Buffer | string): Promise<{ status: number; headers: http.IncomingHttpHeaders; json: any }> {
+function raw(
+  url: string,
+  method: string,
+  path: string,
+  headers: Record<string, string | number>,
+  body?: Buffer | string,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; json: any }> {
   return new Promise((resolve, reject) => {
     const u = new URL(path, url);
     const req = http.request({ host: u.hostname, port: u.port, path: u.pathname + u.search, method, headers }, (res) => {
@@ -127,7 +133,7 @@ describe.each(await backends())('push and pull on %s', (backend) => {
     }
   });
 
-  it('pull from a cursor shows the other device its unit-mates\' events, never its own or another unit\'s', async () => {
+  it("pull from a cursor shows the other device its unit-mates' events, never its own or another unit's", async () => {
     const xs = dossierDay(x, 1);
     await x.client.push(xs);
     const pulledByB: SyncEvent[] = [];
@@ -139,7 +145,9 @@ describe.each(await backends())('push and pull on %s', (backend) => {
     expect(pulledByB.every((e) => e.unitCode === UNIT && e.deviceId !== b.deviceId)).toBe(true);
     expect(canonicalJson(pulledByB.find((e) => e.eventId === fromA[0].eventId))).toBe(canonicalJson(fromA[0]));
     // small pages, resumed from the cursor
-    let cursor = 0, n = 0, pages = 0;
+    let cursor = 0,
+      n = 0,
+      pages = 0;
     for (;;) {
       const p = await b.client.pull(cursor, 7);
       n += p.items.length;
@@ -168,10 +176,20 @@ describe.each(await backends())('push and pull on %s', (backend) => {
     expect(px.items.map((i) => i.kind)).toEqual(['holidays']);
   });
 
-  it('province status changes reach the unit\'s devices through pull', async () => {
+  it("province status changes reach the unit's devices through pull", async () => {
     const before = (await a.client.pull(0, 1000)).cursor;
     const target = made.find((e) => e.type === 'dossier.received' && e.deviceId === a.deviceId)!;
-    const ev: SyncEvent = { eventId: randomUUID(), deviceId: 'province', unitCode: UNIT, dossierId: target.dossierId, seq: 1, at: Date.now(), actor: 'Sở Tư pháp', type: 'dossier.status_changed', body: { from: 4, to: 9, note: 'Đã ký kết quả' } };
+    const ev: SyncEvent = {
+      eventId: randomUUID(),
+      deviceId: 'province',
+      unitCode: UNIT,
+      dossierId: target.dossierId,
+      seq: 1,
+      at: Date.now(),
+      actor: 'Sở Tư pháp',
+      type: 'dossier.status_changed',
+      body: { from: 4, to: 9, note: 'Đã ký kết quả' },
+    };
     const r = await h.hub.recordProvinceEvents(UNIT, [ev]);
     expect(r[0].outcome).toBe('accepted');
     const p = await a.client.pull(before);
@@ -267,7 +285,8 @@ describe.each(await backends())('push and pull on %s', (backend) => {
     await a.client.pullAll(0, (p) => p.items.forEach((i) => i.kind === 'event' && i.event.dossierId === id && aLog.push(i.event)));
     await b.client.pullAll(cb, (p) => p.items.forEach((i) => i.kind === 'event' && i.event.dossierId === id && bLog.push(i.event)));
     bLog.push(...bEdits);
-    const da = deriveDossier(aLog), db = deriveDossier(bLog);
+    const da = deriveDossier(aLog),
+      db = deriveDossier(bLog);
     expect(canonicalJson(da)).toBe(canonicalJson(db));
     expect(canonicalJson(da.state)).toBe(canonicalJson(hubView?.state));
     expect(canonicalJson(da.conflicts)).toBe(canonicalJson(hubView?.conflicts));
@@ -275,7 +294,11 @@ describe.each(await backends())('push and pull on %s', (backend) => {
     const st = await a.client.syncState(id);
     expect(st.conflicts).toBe(2);
     // A person settles them.
-    const fix = a.maker.resolve(id, da.conflicts.map((c) => c.id), 'Đã gọi điện thống nhất');
+    const fix = a.maker.resolve(
+      id,
+      da.conflicts.map((c) => c.id),
+      'Đã gọi điện thống nhất',
+    );
     made.push(fix);
     await a.client.push([fix]);
     expect((await a.client.syncState(id)).conflicts).toBe(0);

@@ -16,7 +16,8 @@ afterAll(() => removeSyncTempDirs());
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const reader = (buf: Buffer) => (o: number, n: number) => buf.subarray(o, o + n);
 const codes = (app: SyncTestApp) => app.services.db.prepare('SELECT code FROM dossiers ORDER BY code').pluck().all() as string[];
-const fileRow = (app: SyncTestApp, s: string) => app.services.db.prepare('SELECT state, last_error AS lastError FROM sync_files WHERE sha256 = ?').get(s) as { state: string; lastError: string | null };
+const fileRow = (app: SyncTestApp, s: string) =>
+  app.services.db.prepare('SELECT state, last_error AS lastError FROM sync_files WHERE sha256 = ?').get(s) as { state: string; lastError: string | null };
 const DAY = 24 * 3600_000;
 
 describe.each(await backends())('storage quotas on %s', (backend) => {

@@ -23,7 +23,27 @@ describe.skipIf(!hasOpenssl)('HTTPS when given a certificate and key', () => {
   let server: RunningHubServer;
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'hub-tls-'));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        path.join(dir, 'key.pem'),
+        '-out',
+        path.join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
     const cfg = configFromEnv({ HUB_TLS_CERT: path.join(dir, 'cert.pem'), HUB_TLS_KEY: path.join(dir, 'key.pem'), HUB_PORT: '0', HUB_DATA_DIR: dir });
     expect(cfg.tls).toBeDefined();
     opened = await openHub({ databaseUrl: undefined, dataDir: dir, pgliteInMemory: true });

@@ -46,7 +46,7 @@ function startHubProcess(env: Record<string, string>): Promise<{ child: ChildPro
   });
 }
 
-const codes = (app: SyncTestApp) => (app.services.db.prepare('SELECT code FROM dossiers ORDER BY code').pluck().all() as string[]);
+const codes = (app: SyncTestApp) => app.services.db.prepare('SELECT code FROM dossiers ORDER BY code').pluck().all() as string[];
 const fileState = (app: SyncTestApp, sha: string) => app.services.db.prepare('SELECT state FROM sync_files WHERE sha256 = ?').pluck().get(sha);
 
 describe.each(await backends())('a hub killed mid-finish on %s', (backend) => {

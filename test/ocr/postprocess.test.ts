@@ -57,7 +57,7 @@ describe('post-correction rules', () => {
       'Căn cứ Nghị định số 107/2021/NĐ-CP ngày 06/12/2021 của Chính phủ;',
       'Số: 15/2023/QĐ-UBND',
       'sinh ngày 05/11/1996, tại Hà Nội',
-      'ông Y Moan Êban, bà H\'Hen Niê, ông Ksor Phước, Đắk Lắk, Krông Búk',
+      "ông Y Moan Êban, bà H'Hen Niê, ông Ksor Phước, Đắk Lắk, Krông Búk",
       'Phạm Thị Ngọc Ánh, Lê Văn Đức, Nguyễn Văn Ước',
     ];
     for (const l of lines) expect(postprocess(l)).toBe(l);

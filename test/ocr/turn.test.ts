@@ -20,12 +20,27 @@ async function greySealPage(): Promise<Buffer> {
   const cx = W * 0.2;
   const cy = H * 0.11;
   const star = [
-    [0, -200], [60, -60], [200, -60], [90, 30], [130, 180], [0, 90], [-130, 180], [-90, 30], [-200, -60], [-60, -60],
-  ].map(([x, y]) => `${cx + x},${cy + y}`).join(' ');
+    [0, -200],
+    [60, -60],
+    [200, -60],
+    [90, 30],
+    [130, 180],
+    [0, 90],
+    [-130, 180],
+    [-90, 30],
+    [-200, -60],
+    [-60, -60],
+  ]
+    .map(([x, y]) => `${cx + x},${cy + y}`)
+    .join(' ');
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}">
     <g fill="none" stroke="rgb(90,90,90)"><circle cx="${cx}" cy="${cy}" r="260" stroke-width="40"/><circle cx="${cx}" cy="${cy}" r="208" stroke-width="14"/></g>
     <polygon points="${star}" fill="rgb(90,90,90)"/></svg>`;
-  return sharp(clean).toColourspace('srgb').composite([{ input: Buffer.from(svg) }]).jpeg({ quality: 90 }).toBuffer();
+  return sharp(clean)
+    .toColourspace('srgb')
+    .composite([{ input: Buffer.from(svg) }])
+    .jpeg({ quality: 90 })
+    .toBuffer();
 }
 
 describe('the turn is checked, never guessed blindly', () => {
@@ -67,12 +82,21 @@ describe('the turn is checked, never guessed blindly', () => {
   it('a page whose cues say "sideways" (a block of vertical bars under a few lines) is read the right way round', async () => {
     const clean = sample('dev012-p1-clean.png');
     const { width: W = 0, height: H = 0 } = await sharp(clean).metadata();
-    const top = await sharp(clean).extract({ left: 0, top: 0, width: W, height: Math.round(H * 0.3) }).toBuffer();
+    const top = await sharp(clean)
+      .extract({ left: 0, top: 0, width: W, height: Math.round(H * 0.3) })
+      .toBuffer();
     const bars = Array.from({ length: 60 }, (_, i) => `<rect x="${250 + i * 33}" y="${Math.round(H * 0.35)}" width="${8 + (i % 3) * 6}" height="${Math.round(H * 0.55)}"/>`).join('');
     const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}"><rect width="100%" height="100%" fill="white"/>${bars}</svg>`;
     // At 150 dpi: a sideways read of the bars is slow at full size, and the cues are fooled alike.
-    const full = await sharp(Buffer.from(svg)).composite([{ input: top, top: 0, left: 0 }]).greyscale().png().toBuffer();
-    const page = await sharp(full).resize({ width: Math.round(W / 2) }).png().toBuffer();
+    const full = await sharp(Buffer.from(svg))
+      .composite([{ input: top, top: 0, left: 0 }])
+      .greyscale()
+      .png()
+      .toBuffer();
+    const page = await sharp(full)
+      .resize({ width: Math.round(W / 2) })
+      .png()
+      .toBuffer();
     expect((await preparePage(page)).rotationDeg).toBe(90); // the cues alone
     const r = await pool.recognize(page);
     expect(r.page.rotationDeg).toBe(0);

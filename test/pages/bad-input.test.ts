@@ -147,9 +147,7 @@ describe('bad input leaves the dossier as it was', () => {
     const ctx: PagesContext = { ...app.services.pages, store: failing };
     const before = state();
     const img = await sharp(sample('dev004-p4-clean.png')).jpeg().toBuffer(); // content not stored yet
-    await expect(addPages(ctx, { dossierId, componentId: 'tokhai', images: [{ data: img, fileName: 'x.jpg' }], source: 'scanner', actor: 'A' })).rejects.toThrow(
-      /ENOSPC.*Ổ đĩa có thể đã đầy/,
-    );
+    await expect(addPages(ctx, { dossierId, componentId: 'tokhai', images: [{ data: img, fileName: 'x.jpg' }], source: 'scanner', actor: 'A' })).rejects.toThrow(/ENOSPC.*Ổ đĩa có thể đã đầy/);
     expect(state()).toEqual(before);
     expect(filesUnder(path.join(app.dir, 'pages')).some((f) => f.includes('.tmp-'))).toBe(false);
   });

@@ -97,7 +97,9 @@ export async function textPage(text: string, w = 1240, h = 1754): Promise<Buffer
 
 /** A multi-page TIFF written by libvips through sharp (pages joined as an "animated" image). */
 export async function multiPageTiff(pages: Buffer[]): Promise<Buffer> {
-  return sharp(pages, { join: { animated: true } }).tiff({ compression: 'lzw' }).toBuffer();
+  return sharp(pages, { join: { animated: true } })
+    .tiff({ compression: 'lzw' })
+    .toBuffer();
 }
 
 function pdfBuffer(build: (doc: PDFKit.PDFDocument) => void, opts: PDFKit.PDFDocumentOptions = {}): Promise<Buffer> {
@@ -178,7 +180,10 @@ export function numberedPdf(n: number): Promise<Buffer> {
 export function corruptPage(pdf: Buffer, k: number): Buffer {
   const s = pdf.toString('latin1');
   const kids = /\/Kids \[([^\]]*)\]/.exec(s)!;
-  const pageObj = kids[1].trim().split(/\s+0\s+R\s*/).filter(Boolean)[k - 1];
+  const pageObj = kids[1]
+    .trim()
+    .split(/\s+0\s+R\s*/)
+    .filter(Boolean)[k - 1];
   const pageAt = s.indexOf(`\n${pageObj} 0 obj`) + 1;
   const contents = /\/Contents (\d+) 0 R/.exec(s.slice(pageAt, s.indexOf('endobj', pageAt)))![1];
   const from = s.indexOf('stream\n', s.indexOf(`\n${contents} 0 obj`)) + 'stream\n'.length;

@@ -15,16 +15,25 @@ describe('background import of a long PDF', () => {
   let app: PagesApp;
   let imports: PageImports;
   const pageRows = (dossierId: string) =>
-    app.services.db
-      .prepare('SELECT id, position, sha256, mime, compact_sha256 AS compact, thumb FROM pages WHERE dossier_id = ? ORDER BY position')
-      .all(Number(dossierId)) as { id: number; position: number; sha256: string; mime: string; compact: string; thumb: string }[];
+    app.services.db.prepare('SELECT id, position, sha256, mime, compact_sha256 AS compact, thumb FROM pages WHERE dossier_id = ? ORDER BY position').all(Number(dossierId)) as {
+      id: number;
+      position: number;
+      sha256: string;
+      mime: string;
+      compact: string;
+      thumb: string;
+    }[];
   /** Every row's three blobs exist, and nothing else (no orphan, no temp file) is in the store. */
   const expectStoreMatchesRows = (dossierId: string) => {
     const store = app.services.pages.store;
     const rows = pageRows(dossierId);
     const expected = new Set<string>();
     for (const r of rows) {
-      for (const [h, m] of [[r.sha256, r.mime], [r.compact, 'image/png'], [r.thumb, 'image/jpeg']] as const) {
+      for (const [h, m] of [
+        [r.sha256, r.mime],
+        [r.compact, 'image/png'],
+        [r.thumb, 'image/jpeg'],
+      ] as const) {
         expect(store.has(h, m)).toBe(true);
         expected.add(path.relative(path.join(app.dir, 'pages'), store.pathOf(h, m)));
       }
@@ -52,7 +61,7 @@ describe('background import of a long PDF', () => {
     const started = imports.start({ dossierId: d.id, componentId: 'tokhai', files: [{ data: pdf, fileName: 'hồ sơ dài.pdf' }], source: 'file', actor: 'Cán bộ A' }, (s) => {
       events.push(s);
       // What the component shows at this moment (the list call the screen makes).
-      visibleAtEvent.push(s.state === 'importing' ? app.services.db.prepare('SELECT count(*) FROM pages WHERE dossier_id = ? AND deleted_at IS NULL').pluck().get(Number(d.id)) as number : -1);
+      visibleAtEvent.push(s.state === 'importing' ? (app.services.db.prepare('SELECT count(*) FROM pages WHERE dossier_id = ? AND deleted_at IS NULL').pluck().get(Number(d.id)) as number) : -1);
     });
     const startMs = performance.now() - t0;
     expect(startMs).toBeLessThan(200);

@@ -100,9 +100,7 @@ describe('migration 6: page orientation columns', () => {
     const file = path.join(tempDir('motcua-mig6-'), 'app.db');
     openDatabase(file, { migrations: MIGRATIONS.filter((m) => m.version < 6) }).close();
     const db = openDatabase(file);
-    const cols = (db.prepare(`SELECT name, type FROM pragma_table_info('pages')`).all() as { name: string; type: string }[]).filter((c) =>
-      ['auto_rotation', 'skew_deg'].includes(c.name),
-    );
+    const cols = (db.prepare(`SELECT name, type FROM pragma_table_info('pages')`).all() as { name: string; type: string }[]).filter((c) => ['auto_rotation', 'skew_deg'].includes(c.name));
     expect(cols).toEqual([
       { name: 'auto_rotation', type: 'INTEGER' },
       { name: 'skew_deg', type: 'REAL' },
@@ -161,7 +159,10 @@ describe('upright, levelled copies of turned and askew pages', () => {
   }
 
   it('the reference check can fail: the same page upside down does not pass', async () => {
-    const flipped = await sharp((await makeCompactCopy(scan, { orient: true })).data).rotate(180).png().toBuffer();
+    const flipped = await sharp((await makeCompactCopy(scan, { orient: true })).data)
+      .rotate(180)
+      .png()
+      .toBuffer();
     expect(await likeReference(flipped, ref)).toBeLessThan(0.5);
   });
 
@@ -169,32 +170,36 @@ describe('upright, levelled copies of turned and askew pages', () => {
     [90, 270],
     [180, 180],
     [270, 90],
-  ])('a page scanned turned by %i° is stored with auto rotation %i°; compact copy, thumbnail and display come out upright; the original is untouched', async (deg, want) => {
-    const { page, input } = await addTurned(deg, `xoay-${deg}.jpg`);
-    expect(page.autoRotation).toBe(want);
-    expect(page.skewDeg).toBeCloseTo(-0.7, 0);
-    expect(page.rotation).toBe(0);
+  ])(
+    'a page scanned turned by %i° is stored with auto rotation %i°; compact copy, thumbnail and display come out upright; the original is untouched',
+    async (deg, want) => {
+      const { page, input } = await addTurned(deg, `xoay-${deg}.jpg`);
+      expect(page.autoRotation).toBe(want);
+      expect(page.skewDeg).toBeCloseTo(-0.7, 0);
+      expect(page.rotation).toBe(0);
 
-    // The kept original is the file as it came in, byte for byte.
-    expect(page.sha256).toBe(sha(input));
-    const blob = path.join(app.dir, 'pages', page.sha256.slice(0, 2), page.sha256.slice(2, 4), `${page.sha256}.jpg`);
-    expect(sha(fs.readFileSync(blob))).toBe(sha(input));
-    expect(sha(b64((await app.call('pages.image', { pageId: page.id, variant: 'original' })).dataBase64))).toBe(sha(input));
+      // The kept original is the file as it came in, byte for byte.
+      expect(page.sha256).toBe(sha(input));
+      const blob = path.join(app.dir, 'pages', page.sha256.slice(0, 2), page.sha256.slice(2, 4), `${page.sha256}.jpg`);
+      expect(sha(fs.readFileSync(blob))).toBe(sha(input));
+      expect(sha(b64((await app.call('pages.image', { pageId: page.id, variant: 'original' })).dataBase64))).toBe(sha(input));
 
-    const compact = b64((await app.call('pages.image', { pageId: page.id, variant: 'compact' })).dataBase64);
-    const compactMeta = await sharp(compact).metadata();
-    expect(compactMeta.height).toBeGreaterThan(compactMeta.width!); // portrait again
-    expect(await likeReference(compact, ref)).toBeGreaterThan(0.9);
-    expect(Math.abs(await residualSkew(compact))).toBeLessThan(0.2);
+      const compact = b64((await app.call('pages.image', { pageId: page.id, variant: 'compact' })).dataBase64);
+      const compactMeta = await sharp(compact).metadata();
+      expect(compactMeta.height).toBeGreaterThan(compactMeta.width!); // portrait again
+      expect(await likeReference(compact, ref)).toBeGreaterThan(0.9);
+      expect(Math.abs(await residualSkew(compact))).toBeLessThan(0.2);
 
-    const display = b64((await app.call('pages.image', { pageId: page.id, variant: 'display' })).dataBase64);
-    expect(await likeReference(display, ref)).toBeGreaterThan(0.9);
-    const thumb = b64((await app.call('pages.image', { pageId: page.id, variant: 'thumb' })).dataBase64);
-    expect((await sharp(thumb).metadata()).width).toBe(200);
-    expect(await likeReference(thumb, ref)).toBeGreaterThan(0.9);
-    // Still the original after all of that.
-    expect(sha(fs.readFileSync(blob))).toBe(sha(input));
-  }, 60_000);
+      const display = b64((await app.call('pages.image', { pageId: page.id, variant: 'display' })).dataBase64);
+      expect(await likeReference(display, ref)).toBeGreaterThan(0.9);
+      const thumb = b64((await app.call('pages.image', { pageId: page.id, variant: 'thumb' })).dataBase64);
+      expect((await sharp(thumb).metadata()).width).toBe(200);
+      expect(await likeReference(thumb, ref)).toBeGreaterThan(0.9);
+      // Still the original after all of that.
+      expect(sha(fs.readFileSync(blob))).toBe(sha(input));
+    },
+    60_000,
+  );
 
   it('a page 2° askew is levelled on its copies (and the 0.7° of the scan with it)', async () => {
     const { page } = await addTurned(2, 'lech-2do.jpg');

@@ -39,8 +39,7 @@ describe('review, document data and results', () => {
     await app.services.ocr.whenIdle();
     return p;
   };
-  const save = (input: Omit<CallInput<'review.save'>, 'data'> & { data?: Partial<typeof DATA> }) =>
-    app.raw('review.save', { ...input, data: { ...DATA, ...input.data } });
+  const save = (input: Omit<CallInput<'review.save'>, 'data'> & { data?: Partial<typeof DATA> }) => app.raw('review.save', { ...input, data: { ...DATA, ...input.data } });
   const snapshot = () => ({
     docs: app.services.db.prepare('SELECT * FROM digitised_documents ORDER BY dossier_id, component_id').all(),
     states: app.services.db.prepare('SELECT id, review_state FROM pages ORDER BY id').all(),
@@ -203,7 +202,9 @@ describe('review, document data and results', () => {
     const na = national(a.id);
     expect(na.events.find((e) => e.type === 'dossier.file_attached')!.body).toMatchObject({ componentId: 'KQ1', resultName: 'Trích lục khai sinh' });
     expect(na.record.TaiLieuNop).toEqual([]);
-    expect(na.record.DanhSachGiayToKetQua).toEqual([{ TenGiayTo: 'Trích lục khai sinh - trang 1', MaThanhPhanHoSo: 'KQ1', GiayToId: expect.stringMatching(/^[0-9a-f]{64}$/), DuongDanTepTinKetQua: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+    expect(na.record.DanhSachGiayToKetQua).toEqual([
+      { TenGiayTo: 'Trích lục khai sinh - trang 1', MaThanhPhanHoSo: 'KQ1', GiayToId: expect.stringMatching(/^[0-9a-f]{64}$/), DuongDanTepTinKetQua: expect.stringMatching(/^[0-9a-f]{64}$/) },
+    ]);
     const nb = national(b.id);
     expect(nb.events.find((e) => e.type === 'dossier.file_attached')!.body).toMatchObject({ componentId: 'tokhai', reuse: 3 });
     expect(nb.record.TaiLieuNop).toEqual([expect.objectContaining({ MaThanhPhanHoSo: 'tokhai', DuocSoHoa: 1, DuocTaiSuDung: 2 })]);
@@ -230,7 +231,9 @@ describe('migration 5', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(5);
     expect(db.prepare('SELECT count(*) FROM digitised_documents').pluck().get()).toBe(0);
     expect(db.prepare('SELECT count(*) FROM dossier_results').pluck().get()).toBe(0);
-    const plan = (db.prepare('EXPLAIN QUERY PLAN SELECT dossier_id, component_id FROM pages WHERE review_state = 0 AND deleted_at IS NULL GROUP BY dossier_id, component_id').all() as { detail: string }[])
+    const plan = (
+      db.prepare('EXPLAIN QUERY PLAN SELECT dossier_id, component_id FROM pages WHERE review_state = 0 AND deleted_at IS NULL GROUP BY dossier_id, component_id').all() as { detail: string }[]
+    )
       .map((r) => r.detail)
       .join(' ');
     expect(plan).toContain('pages_review_pending');
@@ -241,7 +244,11 @@ describe('migration 5', () => {
        VALUES (1, 'banchinh', 2, 'a', 'image/png', 1, 1, 1, 'file', 'b', 1, 'c', 0, 'x', 0)`,
     ).run();
     expect(JSON.parse(db.prepare("SELECT body FROM outbox WHERE type = 'dossier.file_attached' ORDER BY id DESC").pluck().get() as string)).toEqual({
-      sha256: 'b', size: 1, mime: 'image/png', componentId: 'banchinh', page: 2,
+      sha256: 'b',
+      size: 1,
+      mime: 'image/png',
+      componentId: 'banchinh',
+      page: 2,
     });
     db.close();
   });
@@ -267,7 +274,7 @@ describe('suggestions from OCR text (generic patterns)', () => {
 });
 
 describe('migration 8', () => {
-  it('the reuse lookup at intake finds a citizen\'s dossiers through dossiers_id_number, not a scan of every dossier', () => {
+  it("the reuse lookup at intake finds a citizen's dossiers through dossiers_id_number, not a scan of every dossier", () => {
     const db = openDatabase(`${tempDir('motcua-mig8-')}/m.sqlite`);
     const plan = (db.prepare(`EXPLAIN QUERY PLAN ${REUSE_CANDIDATES_SQL}`).all('001099012345', 0, 50) as { detail: string }[]).map((r) => r.detail);
     expect(plan.join(' | ')).toContain('USING INDEX dossiers_id_number');

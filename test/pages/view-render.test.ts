@@ -33,8 +33,7 @@ describe('page views rendered off the main thread', () => {
   let dossierId: string;
   let hard: PageInfo;
   let other: PageInfo;
-  const view = async (page: PageInfo, variant: 'display' | 'cleaned') =>
-    Buffer.from((await app.call('pages.image', { pageId: page.id, variant })).dataBase64, 'base64');
+  const view = async (page: PageInfo, variant: 'display' | 'cleaned') => Buffer.from((await app.call('pages.image', { pageId: page.id, variant })).dataBase64, 'base64');
 
   beforeAll(async () => {
     app = await openPagesApp({ engine: async () => fakeEngine(5).engine });
@@ -53,7 +52,9 @@ describe('page views rendered off the main thread', () => {
     await view(other, 'cleaned'); // warm-up: the render thread is started (or the code paths loaded)
     const cleaned = await measured(() => view(hard, 'cleaned'));
     const display = await measured(() => view(hard, 'display'));
-    console.log(`cleaned: ${cleaned.cpuMs.toFixed(0)} CPU-ms, max event-loop delay ${cleaned.maxDelayMs.toFixed(1)} ms; display: ${display.cpuMs.toFixed(0)} CPU-ms, max delay ${display.maxDelayMs.toFixed(1)} ms`);
+    console.log(
+      `cleaned: ${cleaned.cpuMs.toFixed(0)} CPU-ms, max event-loop delay ${cleaned.maxDelayMs.toFixed(1)} ms; display: ${display.cpuMs.toFixed(0)} CPU-ms, max delay ${display.maxDelayMs.toFixed(1)} ms`,
+    );
     // Real renders of real size...
     expect(cleaned.cpuMs).toBeGreaterThan(150);
     expect(display.cpuMs).toBeGreaterThan(50);

@@ -37,7 +37,10 @@ describe('built-in catalogue', () => {
 
   it('every procedure: ≥1 required component, unique slug ids, source and active, sensible time', () => {
     for (const p of BUILTIN_CATALOGUE.procedures) {
-      expect(p.components.some((c) => c.required), p.code).toBe(true);
+      expect(
+        p.components.some((c) => c.required),
+        p.code,
+      ).toBe(true);
       expect(new Set(p.components.map((c) => c.id)).size, p.code).toBe(p.components.length);
       for (const c of p.components) {
         expect(c.id, p.code).toMatch(/^[a-z0-9-]{2,20}$/);

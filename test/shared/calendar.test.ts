@@ -2,13 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { DEFAULT_WORKING_HOURS, type HolidayEntry } from '../../shared/domain/types';
 import { vnTime } from '../../shared/domain/vnTime';
 import { mergeHolidayTable, noticeEntries, ruleHolidays, ruleSetInForce } from '../../shared/domain/calendar/holidays';
-import {
-  WorkingCalendar,
-  addPauseToAppointment,
-  appointmentAfterPauses,
-  computeAppointment,
-  describeProcessingTime,
-} from '../../shared/domain/calendar/workingCalendar';
+import { WorkingCalendar, addPauseToAppointment, appointmentAfterPauses, computeAppointment, describeProcessingTime } from '../../shared/domain/calendar/workingCalendar';
 import { HOLIDAY_RULE_SETS, OFFICIAL_NOTICES } from '../../shared/data/holidayRules';
 
 // Every expected date below was worked out by hand (weekday of each date checked on a
@@ -16,7 +10,10 @@ import { HOLIDAY_RULE_SETS, OFFICIAL_NOTICES } from '../../shared/data/holidayRu
 
 function calendar(unit: HolidayEntry[] = []): WorkingCalendar {
   return new WorkingCalendar(DEFAULT_WORKING_HOURS, (y) =>
-    mergeHolidayTable(ruleHolidays(y), unit.filter((e) => e.date.startsWith(`${y}-`))),
+    mergeHolidayTable(
+      ruleHolidays(y),
+      unit.filter((e) => e.date.startsWith(`${y}-`)),
+    ),
   );
 }
 
@@ -34,9 +31,17 @@ describe('ruleHolidays', () => {
     expect(byDate(h, '2026-04-27')).toEqual({ date: '2026-04-27', name: 'Nghỉ bù Giỗ Tổ Hùng Vương', kind: 'off', origin: 'rule' });
     expect(dates(h)).toEqual([
       '2026-01-01',
-      '2026-02-16', '2026-02-17', '2026-02-18', '2026-02-19', '2026-02-20',
-      '2026-04-26', '2026-04-27', '2026-04-30', '2026-05-01',
-      '2026-09-02', '2026-09-03',
+      '2026-02-16',
+      '2026-02-17',
+      '2026-02-18',
+      '2026-02-19',
+      '2026-02-20',
+      '2026-04-26',
+      '2026-04-27',
+      '2026-04-30',
+      '2026-05-01',
+      '2026-09-02',
+      '2026-09-03',
       '2026-11-24',
     ]);
   });
@@ -73,11 +78,7 @@ describe('ruleHolidays', () => {
     expect(byDate(ruleHolidays(2027), '2027-05-03')?.name).toBe('Nghỉ bù Ngày Quốc tế Lao động');
     // 02/09/2029 is a Sunday: adjacent day Monday 03/09, nghỉ bù Tuesday 04/09/2029.
     const h29 = ruleHolidays(2029).filter((e) => e.date.startsWith('2029-09'));
-    expect(h29.map((e) => `${e.date} ${e.name}`)).toEqual([
-      '2029-09-02 Quốc khánh',
-      '2029-09-03 Quốc khánh (ngày liền kề)',
-      '2029-09-04 Nghỉ bù Quốc khánh',
-    ]);
+    expect(h29.map((e) => `${e.date} ${e.name}`)).toEqual(['2029-09-02 Quốc khánh', '2029-09-03 Quốc khánh (ngày liền kề)', '2029-09-04 Nghỉ bù Quốc khánh']);
     // 02/09/2028 is a Saturday: adjacent Friday 01/09, nghỉ bù Monday 04/09/2028.
     expect(dates(ruleHolidays(2028).filter((e) => e.date.startsWith('2028-09')))).toEqual(['2028-09-01', '2028-09-02', '2028-09-04']);
   });
@@ -173,12 +174,8 @@ describe('computeAppointment', () => {
 
   it('explains a start outside working time', () => {
     const cal = calendar();
-    expect(computeAppointment(vnTime(2026, 11, 16, 12, 0), { kind: 'workingHours', hours: 8 }, cal).explanation).toContain(
-      'Nhận trong giờ nghỉ trưa: tính từ 13:30.',
-    );
-    expect(computeAppointment(vnTime(2026, 11, 16, 6, 30), { kind: 'workingHours', hours: 8 }, cal).explanation).toContain(
-      'Nhận trước giờ làm việc',
-    );
+    expect(computeAppointment(vnTime(2026, 11, 16, 12, 0), { kind: 'workingHours', hours: 8 }, cal).explanation).toContain('Nhận trong giờ nghỉ trưa: tính từ 13:30.');
+    expect(computeAppointment(vnTime(2026, 11, 16, 6, 30), { kind: 'workingHours', hours: 8 }, cal).explanation).toContain('Nhận trước giờ làm việc');
     const late = computeAppointment(vnTime(2026, 11, 16, 17, 30), { kind: 'workingHours', hours: 8 }, cal);
     expect(late.appointmentAt).toBe(vnTime(2026, 11, 17, 17, 0));
     expect(late.explanation).toContain('Nhận sau 17:00: tính từ 07:00 ngày làm việc tiếp theo.');
@@ -239,9 +236,7 @@ describe('addPauseToAppointment', () => {
   it('moves the due date later by the working hours of the pause', () => {
     const cal = calendar();
     // Pause Mon 16/11 15:00 → Tue 17/11 09:00 = 2 h + 2 h = 4 h; due Thu 19/11 17:00 → Fri 20/11 11:00.
-    expect(addPauseToAppointment(vnTime(2026, 11, 19, 17, 0), vnTime(2026, 11, 16, 15, 0), vnTime(2026, 11, 17, 9, 0), cal)).toBe(
-      vnTime(2026, 11, 20, 11, 0),
-    );
+    expect(addPauseToAppointment(vnTime(2026, 11, 19, 17, 0), vnTime(2026, 11, 16, 15, 0), vnTime(2026, 11, 17, 9, 0), cal)).toBe(vnTime(2026, 11, 20, 11, 0));
     // A pause over a weekend only counts working hours: Fri 20/11 17:00 → Mon 23/11 07:00 = 0 h.
     const due = vnTime(2026, 11, 25, 17, 0);
     expect(addPauseToAppointment(due, vnTime(2026, 11, 20, 17, 0), vnTime(2026, 11, 23, 7, 0), cal)).toBe(due);
@@ -269,6 +264,15 @@ describe('appointmentAfterPauses', () => {
     // Still paused (no 5 → 4 yet), no appointment, or a resume not after the pause: unchanged.
     expect(appointmentAfterPauses(due, moves.slice(0, 2), cal)).toBe(due);
     expect(appointmentAfterPauses(null, moves, cal)).toBeNull();
-    expect(appointmentAfterPauses(due, [{ from: 4, to: 5, at: at(17, 9) }, { from: 5, to: 4, at: at(16, 15) }], cal)).toBe(due);
+    expect(
+      appointmentAfterPauses(
+        due,
+        [
+          { from: 4, to: 5, at: at(17, 9) },
+          { from: 5, to: 4, at: at(16, 15) },
+        ],
+        cal,
+      ),
+    ).toBe(due);
   });
 });

@@ -1,15 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import type { DossierStatus } from '../../shared/domain/types';
-import {
-  ALL_STATUSES,
-  FINISHED_STATUSES,
-  PENDING_STATUSES,
-  STATUS_LABELS,
-  allowedTransitions,
-  canTransition,
-  eventTypeForTransition,
-  transitionLabel,
-} from '../../shared/domain/status';
+import { ALL_STATUSES, FINISHED_STATUSES, PENDING_STATUSES, STATUS_LABELS, allowedTransitions, canTransition, eventTypeForTransition, transitionLabel } from '../../shared/domain/status';
 
 describe('dossier status', () => {
   it('labels TrangThaiHoSo 1–10 in Vietnamese', () => {

@@ -108,9 +108,17 @@ describe('automatic sync', () => {
     try {
       await enrolApp(a, h);
       const p0 = BUILTIN_CATALOGUE.procedures[0];
-      const catalogue = { ...BUILTIN_CATALOGUE, id: 'tinh-2026', version: 2, procedures: BUILTIN_CATALOGUE.procedures.map((p, i) => (i === 0 ? { ...p, name: `${p.name} (cập nhật của tỉnh)` } : p)) };
+      const catalogue = {
+        ...BUILTIN_CATALOGUE,
+        id: 'tinh-2026',
+        version: 2,
+        procedures: BUILTIN_CATALOGUE.procedures.map((p, i) => (i === 0 ? { ...p, name: `${p.name} (cập nhật của tỉnh)` } : p)),
+      };
       await h.hub.publish('catalogue', '2026.2', catalogue);
-      await h.hub.publish('holidays', '2027.1', [{ date: '2027-04-30', name: 'Ngày Giải phóng miền Nam (tỉnh công bố)', kind: 'off' }, { date: '2027-05-08', name: 'Làm bù', kind: 'work' }]);
+      await h.hub.publish('holidays', '2027.1', [
+        { date: '2027-04-30', name: 'Ngày Giải phóng miền Nam (tỉnh công bố)', kind: 'off' },
+        { date: '2027-05-08', name: 'Làm bù', kind: 'work' },
+      ]);
       const r = await a.call('sync.now', {});
       expect(r.error).toBeNull();
       expect(r.pulled.updates).toBe(2);

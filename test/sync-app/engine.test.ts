@@ -7,18 +7,7 @@ import { backends, expectHubHoldsExactly, startTestHub, type TestHub } from '../
 import { FaultProxy } from '../sync-support/faultProxy';
 import { vnTime } from '../../shared/domain/vnTime';
 import { checkCodeForSlot } from '../../shared/sync/protocol';
-import {
-  UNIT,
-  applicantNo,
-  attachPage,
-  configuredSyncApp,
-  enrolApp,
-  madeEvents,
-  outboxStates,
-  receiveInput,
-  removeSyncTempDirs,
-  type SyncTestApp,
-} from './support';
+import { UNIT, applicantNo, attachPage, configuredSyncApp, enrolApp, madeEvents, outboxStates, receiveInput, removeSyncTempDirs, type SyncTestApp } from './support';
 
 afterAll(() => removeSyncTempDirs());
 

@@ -165,12 +165,34 @@ describe('migration 4', () => {
       const v3 = openDatabase(file, { migrations: MIGRATIONS.filter((m) => m.version <= 3) });
       const uid = randomUUID();
       const event = {
-        eventId: randomUUID(), deviceId: 'dev-2', unitCode: 'U.1', dossierId: uid, seq: 4, at: 1, actor: 'B', type: 'guidance.issued',
-        body: { number: 20_007, year: 2026, procedureCode: 'p', procedureName: 'Thủ tục P', applicant: { fullName: 'Nguyễn Văn An' }, missing: [{ componentId: 'x' }], reason: 'Thiếu', issuedBy: 'Trần Văn Bảo', issuedAt: 1_770_000_000_000 },
+        eventId: randomUUID(),
+        deviceId: 'dev-2',
+        unitCode: 'U.1',
+        dossierId: uid,
+        seq: 4,
+        at: 1,
+        actor: 'B',
+        type: 'guidance.issued',
+        body: {
+          number: 20_007,
+          year: 2026,
+          procedureCode: 'p',
+          procedureName: 'Thủ tục P',
+          applicant: { fullName: 'Nguyễn Văn An' },
+          missing: [{ componentId: 'x' }],
+          reason: 'Thiếu',
+          issuedBy: 'Trần Văn Bảo',
+          issuedAt: 1_770_000_000_000,
+        },
       };
-      v3.prepare(`INSERT INTO sync_remote_events (event_id, stream, type, device_id, at, event, cursor, applied_at) VALUES (?, ?, 'guidance.issued', 'dev-2', 1, ?, 9, 1)`)
-        .run(event.eventId, uid, JSON.stringify(event));
-      v3.prepare(`INSERT INTO guidance_slips (unit_code, year, number, procedure_code, procedure_name, applicant, missing, reason, issued_by, issued_at) VALUES ('U.1', 2026, 3, 'p', 'P', '{}', '[]', '', 'x', 0)`).run();
+      v3.prepare(`INSERT INTO sync_remote_events (event_id, stream, type, device_id, at, event, cursor, applied_at) VALUES (?, ?, 'guidance.issued', 'dev-2', 1, ?, 9, 1)`).run(
+        event.eventId,
+        uid,
+        JSON.stringify(event),
+      );
+      v3.prepare(
+        `INSERT INTO guidance_slips (unit_code, year, number, procedure_code, procedure_name, applicant, missing, reason, issued_by, issued_at) VALUES ('U.1', 2026, 3, 'p', 'P', '{}', '[]', '', 'x', 0)`,
+      ).run();
       v3.close();
 
       const db = openDatabase(file);

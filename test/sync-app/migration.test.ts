@@ -22,7 +22,9 @@ describe('migration 3', () => {
        VALUES (?, 'U.1', 'p', 'P', 'f', 'F', 'A', '', '', '', '', '', 1, 1, 'counter', 2, 0, 'x', '', '', 0, 2026, ?)`,
     );
     for (let i = 1; i <= 50; i++) insert.run(`U.1-260101-${String(i).padStart(4, '0')}`, i);
-    v2.prepare(`INSERT INTO guidance_slips (unit_code, year, number, procedure_code, procedure_name, applicant, missing, reason, issued_by, issued_at) VALUES ('U.1', 2026, 1, 'p', 'P', '{}', '[]', '', 'x', 0)`).run();
+    v2.prepare(
+      `INSERT INTO guidance_slips (unit_code, year, number, procedure_code, procedure_name, applicant, missing, reason, issued_by, issued_at) VALUES ('U.1', 2026, 1, 'p', 'P', '{}', '[]', '', 'x', 0)`,
+    ).run();
     v2.close();
 
     const db = openDatabase(file, { migrations: MIGRATIONS.filter((m) => m.version <= 3) });

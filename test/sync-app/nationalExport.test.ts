@@ -34,19 +34,21 @@ describe('the app and the hub export the same national record', () => {
     // An online registration (status 1) whose applicant gave no ID number: recorded through
     // the projector as the online intake will (the counter itself always asks for the CCCD).
     const db = a.services.db;
-    const noId = db.transaction(() => {
-      const body = { ...(JSON.parse(db.prepare("SELECT body FROM outbox WHERE type = 'dossier.received' ORDER BY id LIMIT 1").pluck().get() as string)) };
-      const p = a.services.projector.record([
-        {
-          type: 'dossier.received',
-          stream: '5b0c7f5e-8a51-4c1e-9a55-2f0e8f7d1a01',
-          at: Date.now(),
-          actor: 'Cổng DVC',
-          body: { ...body, code: `${UNIT.unitCode}-260101-1999`, status: 1, channel: 2, applicant: { ...body.applicant, idNumber: '' }, registerNo: 999 },
-        },
-      ]);
-      return { code: p.state.code };
-    }).immediate();
+    const noId = db
+      .transaction(() => {
+        const body = { ...JSON.parse(db.prepare("SELECT body FROM outbox WHERE type = 'dossier.received' ORDER BY id LIMIT 1").pluck().get() as string) };
+        const p = a.services.projector.record([
+          {
+            type: 'dossier.received',
+            stream: '5b0c7f5e-8a51-4c1e-9a55-2f0e8f7d1a01',
+            at: Date.now(),
+            actor: 'Cổng DVC',
+            body: { ...body, code: `${UNIT.unitCode}-260101-1999`, status: 1, channel: 2, applicant: { ...body.applicant, idNumber: '' }, registerNo: 999 },
+          },
+        ]);
+        return { code: p.state.code };
+      })
+      .immediate();
     expect((await a.call('sync.now', {})).ok).toBe(true);
 
     const fromApp = new Map([...(a.services.exportDossiers() as Iterable<DongBoHoSoMC>)].map((r) => [r.MaHoSo, r]));

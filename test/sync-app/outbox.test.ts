@@ -19,14 +19,7 @@ describe('outbox', () => {
       const g = await app.call('guidance.create', { procedureCode: '2.000815', applicant: applicantNo(2).applicant, missing: receiveInput().components, reason: 'Thiếu bản chính' });
       attachPage(app, d.id, 'banchinh', Buffer.from('not really a png, but bytes'));
       const rows = app.services.db.prepare('SELECT type, stream, body, state FROM outbox ORDER BY id').all() as { type: string; stream: string; body: string; state: string }[];
-      expect(rows.map((x) => x.type)).toEqual([
-        'dossier.received',
-        'dossier.status_changed',
-        'dossier.received',
-        'dossier.status_changed',
-        'guidance.issued',
-        'dossier.file_attached',
-      ]);
+      expect(rows.map((x) => x.type)).toEqual(['dossier.received', 'dossier.status_changed', 'dossier.received', 'dossier.status_changed', 'guidance.issued', 'dossier.file_attached']);
       expect(rows.every((x) => x.state === 'queued')).toBe(true);
       const uid = app.services.db.prepare('SELECT uid FROM dossiers WHERE id = ?').pluck().get(Number(d.id));
       expect(rows[0].stream).toBe(uid);

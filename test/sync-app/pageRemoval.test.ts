@@ -24,11 +24,9 @@ describe('page deletion travels to the hub and the other counter', () => {
   });
 
   /** The files of a dossier as a PC knows them: derived from its own and pulled events. */
-  const filesOn = (app: SyncTestApp, uid: string) =>
-    deriveDossier(streamEvents(app.services.db, uid, app.services.sync.identity()!)).state?.files.map((f) => f.sha256) ?? null;
+  const filesOn = (app: SyncTestApp, uid: string) => deriveDossier(streamEvents(app.services.db, uid, app.services.sync.identity()!)).state?.files.map((f) => f.sha256) ?? null;
   const filesAtHub = async (uid: string) => (await h.hub.getDossier(UNIT.unitCode, uid))?.state?.files.map((f) => f.sha256) ?? null;
-  const attachOf = (app: SyncTestApp, sha: string) =>
-    madeEvents(app).find((e): e is SyncEventOf<'dossier.file_attached'> => e.type === 'dossier.file_attached' && e.body.sha256 === sha)!;
+  const attachOf = (app: SyncTestApp, sha: string) => madeEvents(app).find((e): e is SyncEventOf<'dossier.file_attached'> => e.type === 'dossier.file_attached' && e.body.sha256 === sha)!;
 
   it('A deletes a page: B no longer has it after pull, nor the hub; a province removal deletes A’s own page row', async () => {
     const a = await configuredSyncApp();
@@ -85,8 +83,15 @@ describe('page deletion travels to the hub and the other counter', () => {
     const made = madeEvents(a).length;
     const attach2 = attachOf(a, sha2);
     const province: SyncEvent = {
-      eventId: randomUUID(), deviceId: 'province', unitCode: UNIT.unitCode, dossierId: uid, seq: 1, at: Date.now(), actor: 'Sở Tư pháp',
-      type: 'dossier.file_removed', body: { attachedEventId: attach2.eventId, sha256: sha2, componentId: 'banchinh', page: 2 },
+      eventId: randomUUID(),
+      deviceId: 'province',
+      unitCode: UNIT.unitCode,
+      dossierId: uid,
+      seq: 1,
+      at: Date.now(),
+      actor: 'Sở Tư pháp',
+      type: 'dossier.file_removed',
+      body: { attachedEventId: attach2.eventId, sha256: sha2, componentId: 'banchinh', page: 2 },
     };
     expect((await h.hub.recordProvinceEvents(UNIT.unitCode, [province]))[0].outcome).toBe('accepted');
     expect(await filesAtHub(uid)).toEqual([sha0]);

@@ -34,7 +34,9 @@ describe('migration 7', () => {
     v6.prepare(`INSERT INTO page_text (page_id, source, text, confidence, words, recognised_at) VALUES (2, 'ocr', 'chữ', 90, '[]', 0)`).run();
     const before = v6.prepare(`SELECT id, ${PAGE_COLUMNS}, rotation, deleted_at, review_state FROM pages ORDER BY id`).all();
     expect(v6.prepare('SELECT count(*) FROM outbox').pluck().get()).toBe(3);
-    expect(() => v6.prepare(`INSERT INTO pages (${PAGE_COLUMNS}) VALUES (1, 'c', 4, ?, 'image/png', 1, 1, 1, 1, 'sync', '', ?, 1, ?, 0, 'x', 0, NULL, 0, 0)`).run(h('1'), h('1'), '')).toThrow(/CHECK/);
+    expect(() => v6.prepare(`INSERT INTO pages (${PAGE_COLUMNS}) VALUES (1, 'c', 4, ?, 'image/png', 1, 1, 1, 1, 'sync', '', ?, 1, ?, 0, 'x', 0, NULL, 0, 0)`).run(h('1'), h('1'), '')).toThrow(
+      /CHECK/,
+    );
     v6.close();
 
     const db = openDatabase(file, { migrations: MIGRATIONS.filter((m) => m.version <= 7) });
@@ -59,7 +61,7 @@ describe('migration 7', () => {
     page.run(5, h('9'), 'camera', h('9'), h('9'), null);
     expect(db.prepare("SELECT count(*) FROM outbox WHERE type = 'dossier.file_attached'").pluck().get()).toBe(4);
     expect(() => page.run(6, h('9'), 'bogus', h('9'), h('9'), null)).toThrow(/CHECK/);
-    expect(db.prepare("SELECT count(*) FROM sync_downloads").pluck().get()).toBe(0);
+    expect(db.prepare('SELECT count(*) FROM sync_downloads').pluck().get()).toBe(0);
     db.close();
   });
 
@@ -80,10 +82,14 @@ describe('migration 7', () => {
     expect(db.prepare("SELECT event_id FROM pages WHERE source = 'sync'").pluck().get()).toBe('e1');
     expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%INSERT INTO outbox%'").pluck().get()).toBe(0);
     const before = db.prepare('SELECT count(*) FROM outbox').pluck().get() as number;
-    db.prepare(`INSERT INTO pages (${PAGE_COLUMNS}) VALUES (1, 'c', 7, ?, 'image/png', 10, 100, 200, 200, 'file', '', ?, 5, ?, 1000, 'Lan', 1000, NULL, 90, 0.5)`).run('f'.repeat(64), 'e'.repeat(64), 'd'.repeat(64));
+    db.prepare(`INSERT INTO pages (${PAGE_COLUMNS}) VALUES (1, 'c', 7, ?, 'image/png', 10, 100, 200, 200, 'file', '', ?, 5, ?, 1000, 'Lan', 1000, NULL, 90, 0.5)`).run(
+      'f'.repeat(64),
+      'e'.repeat(64),
+      'd'.repeat(64),
+    );
     expect(db.prepare('SELECT count(*) FROM outbox').pluck().get()).toBe(before);
     // The dossier received before sync: a receipt in its local log (never in the outbox).
-    const log = db.prepare("SELECT type FROM sync_remote_events WHERE stream = (SELECT uid FROM dossiers WHERE id = 1)").pluck().all();
+    const log = db.prepare('SELECT type FROM sync_remote_events WHERE stream = (SELECT uid FROM dossiers WHERE id = 1)').pluck().all();
     expect(log).toEqual(['dossier.received']);
     expect(db.prepare("SELECT count(*) FROM outbox WHERE type = 'dossier.received'").pluck().get()).toBe(0);
     db.close();

@@ -22,9 +22,7 @@ function projection(db: Db, uid: string) {
   const row = db.prepare('SELECT * FROM dossiers WHERE uid = ?').get(uid) as Record<string, unknown> & { id: number };
   const { id, ...rest } = row;
   const components = db.prepare('SELECT position, component_id, name, original, certified, photocopy, received FROM dossier_components WHERE dossier_id = ? ORDER BY position').all(id);
-  const timeline = db
-    .prepare('SELECT seq, type, from_status, to_status, actor, at, note, event_id, device_id, conflict FROM dossier_events WHERE dossier_id = ? ORDER BY seq')
-    .all(id);
+  const timeline = db.prepare('SELECT seq, type, from_status, to_status, actor, at, note, event_id, device_id, conflict FROM dossier_events WHERE dossier_id = ? ORDER BY seq').all(id);
   // The search entry: the terms of the row in the FTS index (an fts5vocab over the contentless table).
   db.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_terms USING fts5vocab(main, 'dossier_fts', 'instance')");
   const terms = db.prepare('SELECT term FROM temp.fts_terms WHERE doc = ? ORDER BY term').pluck().all(id);
@@ -85,7 +83,12 @@ describe('one projector for local and pulled events', () => {
               let cursor = 0;
               for (const unit of order) {
                 const batch = flip && unit.length > 1 ? unit.slice().reverse() : unit;
-                applyPulledItems(deps, identity, batch.map((event) => ({ cursor: ++cursor, kind: 'event' as const, event })), stats());
+                applyPulledItems(
+                  deps,
+                  identity,
+                  batch.map((event) => ({ cursor: ++cursor, kind: 'event' as const, event })),
+                  stats(),
+                );
               }
               expect(projection(db, uid)).toBe(local);
               throw rollback;

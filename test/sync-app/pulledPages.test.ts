@@ -20,10 +20,13 @@ const blob = (app: SyncTestApp, hash: string) => fs.readFileSync(path.join(app.d
 
 /** A page whose compact copy is a few hundred KB (dense speckle survives the 4-level copy). */
 async function heavyPage(): Promise<Buffer> {
-  const w = 1240, h = 1754;
+  const w = 1240,
+    h = 1754;
   const raw = randomBytes(w * h);
   for (let i = 0; i < raw.length; i++) raw[i] = raw[i] < 40 ? 0 : 255;
-  return sharp(raw, { raw: { width: w, height: h, channels: 1 } }).png().toBuffer();
+  return sharp(raw, { raw: { width: w, height: h, channels: 1 } })
+    .png()
+    .toBuffer();
 }
 
 describe('pages of the unit’s other counter', () => {

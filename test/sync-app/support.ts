@@ -113,9 +113,7 @@ export function attachPage(app: SyncTestApp, dossierId: string, componentId: str
         )
         .run(Number(dossierId), componentId, position, sha, bytes.length, sha, bytes.length, sha, now, now).lastInsertRowid,
     );
-    attachPages(db, app.services.projector, Number(dossierId), [
-      { id, componentId, position, compactSha256: sha, compactSize: bytes.length, createdAt: now, actor: 'Nguyễn Thị Lan' },
-    ]);
+    attachPages(db, app.services.projector, Number(dossierId), [{ id, componentId, position, compactSha256: sha, compactSize: bytes.length, createdAt: now, actor: 'Nguyễn Thị Lan' }]);
   }).immediate();
   return sha;
 }

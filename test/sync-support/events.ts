@@ -123,7 +123,8 @@ export function* permutations<T>(xs: T[]): Generator<T[]> {
 
 /** Two clerks (slots 1 and 2) of one unit whose clocks tick a minute per event from `t0`. */
 export function twoClerks(unitCode: string, t0: number): { a: EventMaker; b: EventMaker } {
-  let ta = t0, tb = t0 + 500;
+  let ta = t0,
+    tb = t0 + 500;
   const a = new EventMaker({ deviceId: 'dev-a', unitCode, slot: 1, actor: 'Clerk A' }, () => (ta += 60_000));
   const b = new EventMaker({ deviceId: 'dev-b', unitCode, slot: 2, actor: 'Clerk B' }, () => (tb += 60_000));
   return { a, b };

@@ -223,7 +223,7 @@ class Conn {
   /** The far side gets what was already written, then FIN; then the connection is gone. */
   closeAfterFlush(dst: net.Socket) {
     if (this.closed) return;
-    if (dst.destroyed || dst.connecting === false && dst.writableFinished) {
+    if (dst.destroyed || (dst.connecting === false && dst.writableFinished)) {
       this.destroy();
       return;
     }

@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { deriveDossier, openConflicts, canonicalJson } from '../../shared/sync/derive';
-import {
-  checkCodeForSlot,
-  sequenceForSlot,
-  slotOfSequence,
-  syncEventSchema,
-  pushRequestSchema,
-  parseChunkChecksum,
-  MAX_PER_SLOT,
-} from '../../shared/sync/protocol';
+import { checkCodeForSlot, sequenceForSlot, slotOfSequence, syncEventSchema, pushRequestSchema, parseChunkChecksum, MAX_PER_SLOT } from '../../shared/sync/protocol';
 import type { SyncEvent } from '../../shared/sync/protocol';
 import { permutations, twoClerks } from '../sync-support/events';
 import { vnTime } from '../../shared/domain/vnTime';
@@ -110,10 +102,7 @@ describe('deriveDossier', () => {
     // B's edit carries the earlier clock (T0+120.5 s against A's T0+180 s): it is the one shown.
     expect(reference.state?.applicant.phone).toBe('0922222222');
     expect(reference.state?.applicant.address).toBe('Ấp 5');
-    expect(reference.conflicts.map((c) => `${c.kind}:${c.path ?? ''}:${c.reason}`).sort()).toEqual([
-      'field:applicant.phone:concurrent',
-      'status::concurrent',
-    ]);
+    expect(reference.conflicts.map((c) => `${c.kind}:${c.path ?? ''}:${c.reason}`).sort()).toEqual(['field:applicant.phone:concurrent', 'status::concurrent']);
     const st = reference.conflicts.find((c) => c.kind === 'status')!;
     expect(st.base).toBe(4);
     expect(st.kept?.value).toBe(9);
@@ -160,15 +149,7 @@ describe('deriveDossier', () => {
   it('replays a supplement loop 4→5→4→9 and lists files once', () => {
     const { a, b } = clerks();
     const sha = 'a'.repeat(64);
-    const evs = [
-      a.received('d1'),
-      a.status('d1', 2, 4),
-      a.status('d1', 4, 5),
-      a.file('d1', sha, 100, 1),
-      b.file('d1', sha, 100, 1),
-      a.status('d1', 5, 4),
-      a.status('d1', 4, 9),
-    ];
+    const evs = [a.received('d1'), a.status('d1', 2, 4), a.status('d1', 4, 5), a.file('d1', sha, 100, 1), b.file('d1', sha, 100, 1), a.status('d1', 5, 4), a.status('d1', 4, 9)];
     const { state, conflicts } = deriveDossier(evs.slice().reverse());
     expect(conflicts).toEqual([]);
     expect(state?.status).toBe(9);

@@ -2,14 +2,7 @@
 // số thứ tự never collide between the PCs of a unit, and the hub's check accepts exactly a
 // device's own range.
 import { describe, expect, it } from 'vitest';
-import {
-  MAX_SLOT,
-  YEARLY_SLOT_SIZE,
-  checkGuidanceNumberForSlot,
-  slotOfYearlyNumber,
-  yearlyNumberForSlot,
-  type YearlyNumberKind,
-} from '../../shared/sync/protocol';
+import { MAX_SLOT, YEARLY_SLOT_SIZE, checkGuidanceNumberForSlot, slotOfYearlyNumber, yearlyNumberForSlot, type YearlyNumberKind } from '../../shared/sync/protocol';
 import { vnTime } from '../../shared/domain/vnTime';
 
 const KINDS: YearlyNumberKind[] = ['guidance', 'register'];

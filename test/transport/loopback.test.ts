@@ -25,15 +25,12 @@ afterAll(async () => {
 /** A raw request, so that headers a browser would never let us forge can be tested. */
 function raw(opts: { method?: string; path: string; headers?: Record<string, string>; body?: string }) {
   return new Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
-    const req = http.request(
-      { host: '127.0.0.1', port: server.port, method: opts.method ?? 'GET', path: opts.path, headers: opts.headers },
-      (res) => {
-        let b = '';
-        res.setEncoding('utf8');
-        res.on('data', (c) => (b += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: b, headers: res.headers }));
-      },
-    );
+    const req = http.request({ host: '127.0.0.1', port: server.port, method: opts.method ?? 'GET', path: opts.path, headers: opts.headers }, (res) => {
+      let b = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => (b += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: b, headers: res.headers }));
+    });
     req.on('error', reject);
     if (opts.body !== undefined) req.write(opts.body);
     req.end();

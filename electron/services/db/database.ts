@@ -36,8 +36,7 @@ const SMALL_TABLES = ['settings', 'sequences', 'procedures', 'holidays', 'citize
 const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 
 const CORRUPT_MESSAGE = (file: string, detail: string) =>
-  `Tệp dữ liệu ${file} bị hỏng hoặc không phải tệp dữ liệu của ứng dụng (${detail}). ` +
-  'Ứng dụng không mở và không sửa đổi tệp này. Hãy khôi phục từ bản sao lưu hoặc báo cán bộ CNTT.';
+  `Tệp dữ liệu ${file} bị hỏng hoặc không phải tệp dữ liệu của ứng dụng (${detail}). ` + 'Ứng dụng không mở và không sửa đổi tệp này. Hãy khôi phục từ bản sao lưu hoặc báo cán bộ CNTT.';
 
 /** Reads the first 100 bytes (the SQLite header) of an existing, non-empty file. */
 function checkHeader(file: string): void {
@@ -103,8 +102,7 @@ export function openDatabase(file: string, opts: OpenDatabaseOptions = {}): Db {
       if (version > known) {
         throw new AppError(
           'unavailable',
-          `Tệp dữ liệu được tạo bởi phiên bản mới hơn của ứng dụng (phiên bản dữ liệu ${version}, ứng dụng này chỉ hiểu đến ${known}). ` +
-            'Hãy cập nhật ứng dụng; dữ liệu không bị thay đổi.',
+          `Tệp dữ liệu được tạo bởi phiên bản mới hơn của ứng dụng (phiên bản dữ liệu ${version}, ứng dụng này chỉ hiểu đến ${known}). ` + 'Hãy cập nhật ứng dụng; dữ liệu không bị thay đổi.',
         );
       }
     }

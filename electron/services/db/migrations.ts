@@ -675,14 +675,31 @@ export const MIGRATIONS: Migration[] = [
         const refusedAtOnce = d.status === 3 && !moves.length;
         const start = refusedAtOnce ? 1 : ((history.find((h) => h.from_status === null && h.to_status !== null)?.to_status ?? moves[0]?.from_status ?? d.status) as number);
         const body = {
-          code: d.code, procedureCode: d.procedure_code, procedureName: d.procedure_name, fieldCode: d.field_code, fieldName: d.field_name,
+          code: d.code,
+          procedureCode: d.procedure_code,
+          procedureName: d.procedure_name,
+          fieldCode: d.field_code,
+          fieldName: d.field_name,
           applicant: { fullName: d.applicant_name, idNumber: d.id_number, birthDate: d.birth_date, address: d.address, phone: d.phone, email: d.email },
           components: (comps.all(d.id) as Record<string, unknown>[]).map((c) => ({
-            componentId: c.component_id, name: c.name, original: c.original, certified: c.certified, photocopy: c.photocopy, received: c.received === 1,
+            componentId: c.component_id,
+            name: c.name,
+            original: c.original,
+            certified: c.certified,
+            photocopy: c.photocopy,
+            received: c.received === 1,
           })),
-          copies: d.copies, channel: d.channel, resultDelivery: d.result_delivery, status: start, receivedAt: d.received_at,
-          appointmentAt: d.appointment_at, processingHours: d.processing_hours, receivedBy: d.received_by, note: d.note,
-          registerBook: d.register_book, registerNo: d.register_no,
+          copies: d.copies,
+          channel: d.channel,
+          resultDelivery: d.result_delivery,
+          status: start,
+          receivedAt: d.received_at,
+          appointmentAt: d.appointment_at,
+          processingHours: d.processing_hours,
+          receivedBy: d.received_by,
+          note: d.note,
+          registerBook: d.register_book,
+          registerNo: d.register_no,
         };
         const receivedAt = d.received_at as number;
         const uid = d.uid as string;

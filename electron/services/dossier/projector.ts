@@ -198,12 +198,7 @@ const identityStmts = new WeakMap<Db, Database.Statement<unknown[]>>();
 export function reprojectIfNeeded(db: Db, projector: DossierProjector, now: () => number): number {
   const version = db.prepare('SELECT version FROM projection_state WHERE id = 1').pluck().get() as number | undefined;
   if (version === undefined || version >= PROJECTION_VERSION) return 0;
-  const streams = db
-    .prepare(
-      `SELECT stream FROM outbox WHERE type = 'dossier.received' UNION SELECT stream FROM sync_remote_events WHERE type = 'dossier.received'`,
-    )
-    .pluck()
-    .all() as string[];
+  const streams = db.prepare(`SELECT stream FROM outbox WHERE type = 'dossier.received' UNION SELECT stream FROM sync_remote_events WHERE type = 'dossier.received'`).pluck().all() as string[];
   const BATCH = 2000;
   for (let i = 0; i < streams.length; i += BATCH) {
     db.transaction(() => {

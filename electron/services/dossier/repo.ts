@@ -35,10 +35,20 @@ export type DossierRow = SystemRow & FieldRow;
 export type DossierValues = Omit<DossierRow, 'id'>;
 
 const SYSTEM_COLUMNS: readonly (readonly [string, keyof Omit<SystemRow, 'id'>])[] = [
-  ['code', 'code'], ['unit_code', 'unitCode'], ['procedure_code', 'procedureCode'], ['procedure_name', 'procedureName'],
-  ['field_code', 'fieldCode'], ['field_name', 'fieldName'], ['status', 'status'], ['received_at', 'receivedAt'],
-  ['received_by', 'receivedBy'], ['finished_at', 'finishedAt'], ['returned_at', 'returnedAt'], ['updated_at', 'updatedAt'],
-  ['register_book', 'registerBook'], ['register_no', 'registerNo'],
+  ['code', 'code'],
+  ['unit_code', 'unitCode'],
+  ['procedure_code', 'procedureCode'],
+  ['procedure_name', 'procedureName'],
+  ['field_code', 'fieldCode'],
+  ['field_name', 'fieldName'],
+  ['status', 'status'],
+  ['received_at', 'receivedAt'],
+  ['received_by', 'receivedBy'],
+  ['finished_at', 'finishedAt'],
+  ['returned_at', 'returnedAt'],
+  ['updated_at', 'updatedAt'],
+  ['register_book', 'registerBook'],
+  ['register_no', 'registerNo'],
 ];
 
 /** Column ↔ row key, in the order of the INSERT: the system columns, then the fields' (from their description). */
@@ -135,9 +145,7 @@ export class DossierRepo {
 
   replaceComponents(id: number, components: readonly DossierComponent[], fresh: boolean): void {
     if (!fresh) this.s.deleteComponents.run(id);
-    components.forEach((c, i) =>
-      this.s.insertComponent.run(id, i + 1, c.componentId, c.name, c.original, c.certified, c.photocopy, c.received ? 1 : 0),
-    );
+    components.forEach((c, i) => this.s.insertComponent.run(id, i + 1, c.componentId, c.name, c.original, c.certified, c.photocopy, c.received ? 1 : 0));
   }
 
   index(id: number, body: string): void {
@@ -155,9 +163,7 @@ export class DossierRepo {
 
   replaceLines(id: number, lines: readonly TimelineLine[], fresh: boolean): void {
     if (!fresh) this.s.deleteLines.run(id);
-    lines.forEach((l, i) =>
-      this.s.insertLine.run(id, i + 1, l.type, l.from, l.to, l.actor, l.at, l.note, l.eventId, l.deviceId, l.conflict),
-    );
+    lines.forEach((l, i) => this.s.insertLine.run(id, i + 1, l.type, l.from, l.to, l.actor, l.at, l.note, l.eventId, l.deviceId, l.conflict));
   }
 
   addActivity(id: number, type: 'form_printed' | 'reused', actor: string, at: number, note: string): void {
@@ -177,4 +183,3 @@ export function dossierRepo(db: Db): DossierRepo {
   if (!r) repos.set(db, (r = new DossierRepo(db)));
   return r;
 }
-

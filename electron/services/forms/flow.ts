@@ -30,9 +30,7 @@ export interface TableColumn {
   align: Align;
 }
 
-type Op =
-  | { kind: 'line'; line: Line; dy: number; align: Align }
-  | { kind: 'rule'; dy: number; x0: number; x1: number };
+type Op = { kind: 'line'; line: Line; dy: number; align: Align } | { kind: 'rule'; dy: number; x0: number; x1: number };
 
 export class Flow {
   y = 0;
@@ -93,10 +91,7 @@ export class Flow {
     this.y = Math.min(this.y + h, this.bottom);
   }
 
-  paragraph(
-    spans: Span[],
-    opts: { size: number; align?: Align; after?: number; indent?: number },
-  ): void {
+  paragraph(spans: Span[], opts: { size: number; align?: Align; after?: number; indent?: number }): void {
     const indent = opts.indent ?? 0;
     const width = this.width - indent;
     for (const line of this.text.wrap(spans, width, opts.size)) {
@@ -153,7 +148,12 @@ export class Flow {
 
   private drawOp(op: Op, x: number, y: number, width: number): void {
     if (op.kind === 'line') this.text.drawLine(op.line, x, y, width, op.align);
-    else this.doc.moveTo(x + op.x0, y).lineTo(x + op.x1, y).lineWidth(0.6).stroke();
+    else
+      this.doc
+        .moveTo(x + op.x0, y)
+        .lineTo(x + op.x1, y)
+        .lineWidth(0.6)
+        .stroke();
   }
 
   /**
@@ -227,8 +227,7 @@ export class Flow {
     const xs: number[] = [];
     widths.reduce((x, w) => (xs.push(x), x + w), this.left);
 
-    const wrapRow = (cells: string[], style: 'regular' | 'bold') =>
-      cells.map((t, i) => this.text.wrap([{ text: t, style }], widths[i] - 2 * padX, size));
+    const wrapRow = (cells: string[], style: 'regular' | 'bold') => cells.map((t, i) => this.text.wrap([{ text: t, style }], widths[i] - 2 * padX, size));
     const header = wrapRow(
       columns.map((c) => c.header),
       'bold',

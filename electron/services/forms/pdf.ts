@@ -65,33 +65,17 @@ export function formatProcessing(hours: number | null, labels = templateFor(Date
 const upper = (s: string) => s.toLocaleUpperCase('vi');
 
 /** Split a label 'Label: {value}' into a plain label and the value in another style. */
-function labelled(
-  template: string,
-  key: string,
-  value: string,
-  valueStyle: Span['style'] = 'regular',
-  vars: Record<string, string | number> = {},
-): Span[] {
+function labelled(template: string, key: string, value: string, valueStyle: Span['style'] = 'regular', vars: Record<string, string | number> = {}): Span[] {
   const marker = `{${key}}`;
   const at = template.indexOf(marker);
   if (at < 0) return [{ text: fill(template, vars) }];
-  return [
-    { text: fill(template.slice(0, at), vars) },
-    { text: value, style: valueStyle },
-    { text: fill(template.slice(at + marker.length), vars) },
-  ];
+  return [{ text: fill(template.slice(0, at), vars) }, { text: value, style: valueStyle }, { text: fill(template.slice(at + marker.length), vars) }];
 }
 
 // ---------------------------------------------------------------------------------------
 // Shared parts of every form
 
-function drawHeader(
-  flow: Flow,
-  settings: UnitSettings,
-  common: CommonLabels,
-  at: EpochMs,
-  extraLeft: Block[] = [],
-): void {
+function drawHeader(flow: Flow, settings: UnitSettings, common: CommonLabels, at: EpochMs, extraLeft: Block[] = []): void {
   const d = dateParts(at);
   const left: Block[] = [
     { kind: 'text', spans: [{ text: upper(settings.parentName) }], size: 12.5, align: 'center', balance: true },
@@ -137,9 +121,7 @@ function componentTable(flow: Flow, common: CommonLabels, rows: DossierComponent
       { header: t.certified, width: 64, align: 'center' },
       { header: t.photocopy, width: 52, align: 'center' },
     ],
-    rows.length
-      ? rows.map((c, i) => [String(i + 1), c.name, count(c.original), count(c.certified), count(c.photocopy)])
-      : [['', common.emptyTable, '', '', '']],
+    rows.length ? rows.map((c, i) => [String(i + 1), c.name, count(c.original), count(c.certified), count(c.photocopy)]) : [['', common.emptyTable, '', '', '']],
     TABLE,
   );
 }
@@ -157,7 +139,11 @@ function signatures(flow: Flow, common: CommonLabels, signers: { title: string; 
       : [];
   // One signer signs on the right, as on official documents.
   const cols = signers.length === 1 ? [[], col(signers[0])] : signers.map(col);
-  flow.columns(cols, cols.map(() => 1 / cols.length), { keepTogether: true });
+  flow.columns(
+    cols,
+    cols.map(() => 1 / cols.length),
+    { keepTogether: true },
+  );
 }
 
 function newDocument(title: string, settings: UnitSettings, at: EpochMs): PDFKit.PDFDocument {
@@ -197,10 +183,7 @@ function finish(doc: PDFKit.PDFDocument): Promise<Buffer> {
 /** 'Số điện thoại … | Email …' on one line, as the forms print them. */
 function contactRow(flow: Flow, L: { phone: string; email: string }, a: { phone: string; email: string }): void {
   flow.columns(
-    [
-      [{ kind: 'text', spans: labelled(L.phone, 'phone', a.phone), size: BODY, align: 'left' }],
-      [{ kind: 'text', spans: labelled(L.email, 'email', a.email), size: BODY, align: 'left' }],
-    ],
+    [[{ kind: 'text', spans: labelled(L.phone, 'phone', a.phone), size: BODY, align: 'left' }], [{ kind: 'text', spans: labelled(L.email, 'email', a.email), size: BODY, align: 'left' }]],
     [0.45, 0.55],
   );
   flow.gap(2);
@@ -222,15 +205,15 @@ function mau01(flow: Flow, settings: UnitSettings, dossier: Dossier, copyLabel: 
   const { common } = set;
   const L = set.forms.mau01;
   drawHeader(flow, settings, common, dossier.receivedAt);
-  drawTitle(flow, [
-    [{ text: L.title, style: 'bold' }],
-    labelled(L.code, 'code', dossier.code, 'bold'),
-    [{ text: copyLabel, style: 'italic' }],
-  ]);
+  drawTitle(flow, [[{ text: L.title, style: 'bold' }], labelled(L.code, 'code', dossier.code, 'bold'), [{ text: copyLabel, style: 'italic' }]]);
   const p = (spans: Span[]) => flow.paragraph(spans, { size: BODY, align: 'justify', after: 3 });
   applicantLines(flow, L, settings, dossier);
   p([{ text: L.components }]);
-  componentTable(flow, common, dossier.components.filter((c) => c.received));
+  componentTable(
+    flow,
+    common,
+    dossier.components.filter((c) => c.received),
+  );
   flow.gap(4);
   p([{ text: fill(L.count, { copies: dossier.copies }) }]);
   p([{ text: fill(L.processing, { duration: formatProcessing(dossier.processingHours, L) }) }]);
@@ -278,10 +261,7 @@ function mau03(flow: Flow, settings: UnitSettings, dossier: Dossier): void {
   const { common } = set;
   const L = set.forms.mau03;
   drawHeader(flow, settings, common, dossier.receivedAt);
-  drawTitle(flow, [
-    [{ text: L.title, style: 'bold' }],
-    ...(dossier.code ? [labelled(L.code, 'code', dossier.code, 'bold')] : []),
-  ]);
+  drawTitle(flow, [[{ text: L.title, style: 'bold' }], ...(dossier.code ? [labelled(L.code, 'code', dossier.code, 'bold')] : [])]);
   const p = (spans: Span[]) => flow.paragraph(spans, { size: BODY, align: 'justify', after: 3 });
   applicantLines(flow, L, settings, dossier);
   p([{ text: fill(L.refusal, { unitName: settings.unitName }) }]);

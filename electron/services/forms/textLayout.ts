@@ -89,7 +89,11 @@ function readFont(path: string): Buffer | null {
 /** Remove control characters (keeping tab and newline) and put the text in NFC. */
 export function cleanText(s: string): string {
   // eslint-disable-next-line no-control-regex
-  return String(s ?? '').normalize('NFC').replace(/\r\n?/g, '\n').replace(/\t/g, ' ').replace(/[\u0000-\u0009\u000B-\u001F\u007F]/g, '');
+  return String(s ?? '')
+    .normalize('NFC')
+    .replace(/\r\n?/g, '\n')
+    .replace(/\t/g, ' ')
+    .replace(/[\u0000-\u0009\u000B-\u001F\u007F]/g, '');
 }
 
 const graphemes = new Intl.Segmenter('vi', { granularity: 'grapheme' });

@@ -17,15 +17,7 @@ export interface GreyImage {
  * seen through a translucent seal (same hue, low V) stays dark, while the seal over paper
  * (high V) reaches the paper's white. s0 ignores the JPEG colour noise of grey pixels.
  */
-export function suppressColourInk(
-  rgb: Uint8Array,
-  width: number,
-  height: number,
-  channels: number,
-  gain = 0.15,
-  blueGain = gain,
-  s0 = 0.15,
-): GreyImage {
+export function suppressColourInk(rgb: Uint8Array, width: number, height: number, channels: number, gain = 0.15, blueGain = gain, s0 = 0.15): GreyImage {
   const n = width * height;
   const out = new Uint8Array(n);
   for (let i = 0, j = 0; i < n; i++, j += channels) {
@@ -309,7 +301,9 @@ export function uprightScore(img: GreyImage, threshold: number): number {
 
 /** Median height in pixels of the text lines of a deskewed page, 0 when none. */
 export function medianLineHeight(img: GreyImage, threshold: number): number {
-  const lines = textLines(rowProfile(img, threshold)).map((l) => l.bottom - l.top + 1).filter((h) => h >= 3);
+  const lines = textLines(rowProfile(img, threshold))
+    .map((l) => l.bottom - l.top + 1)
+    .filter((h) => h >= 3);
   if (lines.length === 0) return 0;
   lines.sort((a, b) => a - b);
   return lines[Math.floor(lines.length / 2)];

@@ -147,12 +147,14 @@ export function correctLine(line: string): string {
 
 /** 7. Spacing around punctuation. */
 export function fixSpacing(text: string): string {
-  return text
-    .replace(/[ \t]+([,;:!?)\]}])/g, '$1')
-    .replace(/[ \t]+\.(?!\.)/g, '.')
-    .replace(/([([{])[ \t]+/g, '$1')
-    // "KH- UBND": a space the engine put after a hyphen between two abbreviations.
-    .replace(/(\p{Lu}{2,})- (?=\p{Lu}{2,})/gu, '$1-');
+  return (
+    text
+      .replace(/[ \t]+([,;:!?)\]}])/g, '$1')
+      .replace(/[ \t]+\.(?!\.)/g, '.')
+      .replace(/([([{])[ \t]+/g, '$1')
+      // "KH- UBND": a space the engine put after a hyphen between two abbreviations.
+      .replace(/(\p{Lu}{2,})- (?=\p{Lu}{2,})/gu, '$1-')
+  );
 }
 
 // Punctuation that stands alone legitimately in Vietnamese official text: list bullets,
@@ -175,5 +177,10 @@ export function dropSpeckTokens(line: string): string {
 /** The whole post-correction of one page of OCR text. */
 export function postprocess(text: string): string {
   const nfc = text.normalize('NFC').replace(/[\u200b-\u200d\ufeff]/g, '');
-  return fixSpacing(nfc.split('\n').map((line) => correctLine(dropSpeckTokens(line))).join('\n'));
+  return fixSpacing(
+    nfc
+      .split('\n')
+      .map((line) => correctLine(dropSpeckTokens(line)))
+      .join('\n'),
+  );
 }

@@ -162,10 +162,7 @@ export async function checkInput(input: Buffer): Promise<CheckedInput> {
   const h = meta.height ?? 0;
   if (w <= 0 || h <= 0) throw corrupt(new Error('no dimensions'));
   if (w * h > MAX_INPUT_PIXELS) {
-    throw new OcrInputError(
-      'too-large',
-      `Ảnh quá lớn (${w}×${h} điểm ảnh). Hãy quét ở độ phân giải 300 dpi (tối đa khoảng ${Math.round(MAX_INPUT_PIXELS / 1e6)} triệu điểm ảnh).`,
-    );
+    throw new OcrInputError('too-large', `Ảnh quá lớn (${w}×${h} điểm ảnh). Hãy quét ở độ phân giải 300 dpi (tối đa khoảng ${Math.round(MAX_INPUT_PIXELS / 1e6)} triệu điểm ảnh).`);
   }
   const turned = (meta.orientation ?? 1) >= 5;
   return { format, width: turned ? h : w, height: turned ? w : h, density: meta.density };
@@ -194,7 +191,8 @@ async function toGrey(input: Buffer, format: Format, suppress: boolean | 'auto',
     }
     const { data, info } = await decode().removeAlpha().raw().toBuffer({ resolveWithObject: true });
     const px = new Uint8Array(data.buffer, data.byteOffset, data.length);
-    if (info.channels < 3) return { grey: { data: info.channels === 1 ? px : luminance(px, info.width, info.height, info.channels).data, width: info.width, height: info.height }, colourSuppressed: false };
+    if (info.channels < 3)
+      return { grey: { data: info.channels === 1 ? px : luminance(px, info.width, info.height, info.channels).data, width: info.width, height: info.height }, colourSuppressed: false };
     const colour = suppress === 'auto' ? saturatedShare(px, info.width, info.height, info.channels, 7) > 0.001 : suppress;
     if (colour) return { grey: suppressColourInk(px, info.width, info.height, info.channels, gain, penGain), colourSuppressed: true };
     return { grey: luminance(px, info.width, info.height, info.channels), colourSuppressed: false };
@@ -299,10 +297,7 @@ export function uprightVote(level: GreyImage, threshold: number): number {
 }
 
 /** Orientation, skew and (optionally) line height from a ~85 dpi copy of the page. */
-export async function analysePage(
-  grey: GreyImage,
-  opts: { orientation: boolean; deskew: boolean; lineHeight?: boolean; knownRotationDeg?: 0 | 90 | 180 | 270 | null },
-): Promise<PageGeometry> {
+export async function analysePage(grey: GreyImage, opts: { orientation: boolean; deskew: boolean; lineHeight?: boolean; knownRotationDeg?: 0 | 90 | 180 | 270 | null }): Promise<PageGeometry> {
   const landscape = grey.width > grey.height;
   const factor = Math.max(1, (landscape ? grey.height : grey.width) / ANALYSIS_WIDTH);
   const base = await greyOf(sharp(grey.data, raw1(grey)).resize({ width: Math.round(grey.width / factor), kernel: 'linear' }));

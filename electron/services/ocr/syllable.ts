@@ -25,9 +25,7 @@ export const TONE_COMBINING: Record<Tone, string> = {
   nang: '\u0323',
 };
 
-const ONSETS = new Set([
-  '', 'b', 'c', 'ch', 'd', 'đ', 'g', 'gh', 'gi', 'h', 'k', 'kh', 'l', 'm', 'n', 'ng', 'ngh', 'nh', 'p', 'ph', 'qu', 'r', 's', 't', 'th', 'tr', 'v', 'x',
-]);
+const ONSETS = new Set(['', 'b', 'c', 'ch', 'd', 'đ', 'g', 'gh', 'gi', 'h', 'k', 'kh', 'l', 'm', 'n', 'ng', 'ngh', 'nh', 'p', 'ph', 'qu', 'r', 's', 't', 'th', 'tr', 'v', 'x']);
 
 // Rhymes without tone, grouped by nucleus. o/u before a vowel are the medial glide.
 const RHYME_LIST = `

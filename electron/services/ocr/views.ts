@@ -78,7 +78,8 @@ function render(input: Buffer, view: ViewKind, turnDeg: number): Promise<Rendere
 export function pageView(sha256: string, view: ViewKind, turnDeg: number, read: () => Buffer): Promise<RenderedView> {
   const key = `${sha256}/${view}/${turnDeg}`;
   let p = cache.get(key);
-  if (p) cache.delete(key); // re-inserted below: the most recent last
+  if (p)
+    cache.delete(key); // re-inserted below: the most recent last
   else {
     p = render(read(), view, turnDeg);
     const mine = p;

@@ -38,8 +38,7 @@ export function reconcilePulledPages(db: Db, dossierId: number, files: PulledFil
     );
     syncedPagesStmts.set(db, stmt);
   }
-  const rows = stmt
-    .all(dossierId) as { id: number; eventId: string; componentId: string; position: number; deletedAt: number | null }[];
+  const rows = stmt.all(dossierId) as { id: number; eventId: string; componentId: string; position: number; deletedAt: number | null }[];
   if (!rows.length && !files.length) return; // most dossiers: no page of another PC
   const byEvent = new Map(rows.map((r) => [r.eventId, r]));
   const live = new Set(files.map((f) => f.eventId.toLowerCase()));
@@ -69,8 +68,25 @@ export function reconcilePulledPages(db: Db, dossierId: number, files: PulledFil
     const have = arrived.get(f.sha256) as { width: number; height: number; dpi: number | null; thumb: string } | undefined;
     if (f.resultName) addResult.run(dossierId, f.componentId, f.resultName, f.actor, f.at);
     const id = Number(
-      insert.run(dossierId, f.componentId, f.page, f.sha256, f.mime, f.size, have?.width ?? 0, have?.height ?? 0, have?.dpi ?? null,
-        f.fileName ?? '', f.sha256, f.size, have?.thumb ?? '', now, f.actor, f.at, eventId).lastInsertRowid,
+      insert.run(
+        dossierId,
+        f.componentId,
+        f.page,
+        f.sha256,
+        f.mime,
+        f.size,
+        have?.width ?? 0,
+        have?.height ?? 0,
+        have?.dpi ?? null,
+        f.fileName ?? '',
+        f.sha256,
+        f.size,
+        have?.thumb ?? '',
+        now,
+        f.actor,
+        f.at,
+        eventId,
+      ).lastInsertRowid,
     );
     if (have) queueOcr.run(id, dossierId, now);
     else queue.run(f.sha256, f.size, f.mime, now);

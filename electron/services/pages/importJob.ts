@@ -180,7 +180,10 @@ export class PageImports {
     // Each file's bytes are handed over (transferred: no copy stays on this thread).
     const files: ImportWorkerFile[] = j.files.map((f) => ({ data: new Uint8Array(f.data), fileName: f.fileName ?? '' }));
     j.files = null;
-    worker.postMessage({ type: 'start', dataDir: this.deps.pages.dataDir, files }, files.map((f) => f.data.buffer as ArrayBuffer));
+    worker.postMessage(
+      { type: 'start', dataDir: this.deps.pages.dataDir, files },
+      files.map((f) => f.data.buffer as ArrayBuffer),
+    );
     return j.settled;
   }
 

@@ -136,9 +136,7 @@ export function pageRow(db: Db, pageId: string | number): PageRow {
 
 export function requireDossier(db: Db, dossierId: string | number): { id: number; code: string; idNumber: string } {
   const n = toId(dossierId, M.dossierNotFound);
-  const d = db.prepare('SELECT id, code, id_number AS idNumber FROM dossiers WHERE id = ?').get(n) as
-    | { id: number; code: string; idNumber: string }
-    | undefined;
+  const d = db.prepare('SELECT id, code, id_number AS idNumber FROM dossiers WHERE id = ?').get(n) as { id: number; code: string; idNumber: string } | undefined;
   if (!d) throw new AppError('not_found', M.dossierNotFound);
   return d;
 }
@@ -167,12 +165,7 @@ export function setComponentState(db: Db, dossierId: number, componentId: string
 }
 
 function nextPosition(db: Db, dossierId: number, componentId: string): number {
-  return (
-    (db
-      .prepare('SELECT coalesce(max(position), 0) FROM pages WHERE dossier_id = ? AND component_id = ? AND deleted_at IS NULL')
-      .pluck()
-      .get(dossierId, componentId) as number) + 1
-  );
+  return (db.prepare('SELECT coalesce(max(position), 0) FROM pages WHERE dossier_id = ? AND component_id = ? AND deleted_at IS NULL').pluck().get(dossierId, componentId) as number) + 1;
 }
 
 /**
@@ -239,9 +232,7 @@ export function insertPageRows(ctx: PagesContext, input: PageTarget, prepared: P
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
   );
   const insertJob = ctx.db.prepare(`INSERT INTO ocr_jobs (page_id, dossier_id, state, queued_at) VALUES (?, ?, 'queued', ?)`);
-  const insertText = ctx.db.prepare(
-    `INSERT INTO page_text (page_id, source, text, confidence, words, recognised_at) VALUES (?, 'pdf', ?, 100, ?, ?)`,
-  );
+  const insertText = ctx.db.prepare(`INSERT INTO page_text (page_id, source, text, confidence, words, recognised_at) VALUES (?, 'pdf', ?, 100, ?, ?)`);
   let ids: number[];
   try {
     ids = ctx.db
@@ -318,10 +309,7 @@ export function reorderPages(ctx: PagesContext, dossierId: string, componentId: 
   requireComponent(ctx.db, d.id, componentId);
   ctx.db
     .transaction(() => {
-      const current = ctx.db
-        .prepare('SELECT id FROM pages WHERE dossier_id = ? AND component_id = ? AND deleted_at IS NULL')
-        .pluck()
-        .all(d.id, componentId) as number[];
+      const current = ctx.db.prepare('SELECT id FROM pages WHERE dossier_id = ? AND component_id = ? AND deleted_at IS NULL').pluck().all(d.id, componentId) as number[];
       const want = pageIds.map(Number);
       const same = current.length === want.length && new Set(want).size === want.length && want.every((id) => current.includes(id));
       if (!same) throw new AppError('conflict', M.reorderMismatch);
@@ -378,10 +366,7 @@ export function markPageDeleted(db: Db, row: { id: number; dossierId: number; co
   db.prepare('UPDATE pages SET deleted_at = ? WHERE id = ?').run(now, row.id);
   db.prepare(`UPDATE ocr_jobs SET state = 'cancelled', finished_at = ? WHERE page_id = ? AND state IN ('queued', 'running')`).run(now, row.id);
   db.prepare('DELETE FROM page_fts WHERE rowid = ?').run(row.id);
-  const left = db
-    .prepare('SELECT count(*) FROM pages WHERE dossier_id = ? AND component_id = ? AND deleted_at IS NULL')
-    .pluck()
-    .get(row.dossierId, row.componentId) as number;
+  const left = db.prepare('SELECT count(*) FROM pages WHERE dossier_id = ? AND component_id = ? AND deleted_at IS NULL').pluck().get(row.dossierId, row.componentId) as number;
   if (left === 0) setComponentState(db, row.dossierId, row.componentId, 0, now);
 }
 
@@ -392,9 +377,7 @@ export function pageText(ctx: PagesContext, pageId: string): PageText {
       `SELECT source, text, corrected_text AS correctedText, corrected_by AS correctedBy, corrected_at AS correctedAt, confidence, words
        FROM page_text WHERE page_id = ?`,
     )
-    .get(row.id) as
-    | { source: 'ocr' | 'pdf'; text: string; correctedText: string | null; correctedBy: string | null; correctedAt: number | null; confidence: number; words: string }
-    | undefined;
+    .get(row.id) as { source: 'ocr' | 'pdf'; text: string; correctedText: string | null; correctedBy: string | null; correctedAt: number | null; confidence: number; words: string } | undefined;
   if (!t) return { pageId: String(row.id), source: null, text: '', correctedText: null, correctedBy: null, correctedAt: null, confidence: 0, words: [] };
   return { pageId: String(row.id), ...t, words: JSON.parse(t.words) as OcrWordInfo[] };
 }

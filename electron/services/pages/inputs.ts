@@ -177,7 +177,9 @@ export async function openFile(file: InputFile): Promise<OpenedFile> {
     // Multi-page TIFF: each page extracted losslessly as PNG.
     const page = (i: number) =>
       pageStep(name, i, n, M.reasonImage, async () => {
-        const png = await sharp(data, { page: i - 1, limitInputPixels: MAX_INPUT_PIXELS, failOn: 'truncated' }).png({ compressionLevel: 6 }).toBuffer();
+        const png = await sharp(data, { page: i - 1, limitInputPixels: MAX_INPUT_PIXELS, failOn: 'truncated' })
+          .png({ compressionLevel: 6 })
+          .toBuffer();
         const pm = await checkInput(png);
         return finishPage(png, 'image/png', { ...pm, density: head.density }, pageName(name, i, 'png'));
       });
@@ -260,10 +262,9 @@ async function openPdf(data: Buffer, name: string): Promise<OpenedFile> {
   }
   // pdfjs's own canvas factory: in Node it wraps the @napi-rs/canvas build pdfjs was made
   // with (its Path2D polyfill must come from the same build as the canvas it draws on).
-  const factory = (doc as unknown as { canvasFactory: { create(w: number, h: number): { canvas: PdfCanvas; context: unknown }; destroy(c: unknown): void } })
-    .canvasFactory;
+  const factory = (doc as unknown as { canvasFactory: { create(w: number, h: number): { canvas: PdfCanvas; context: unknown }; destroy(c: unknown): void } }).canvasFactory;
   const page = async (i: number): Promise<PreparedPageFile> => {
-    const step = <T,>(reason: string, fn: () => Promise<T> | T) => pageStep(name, i, n, reason, fn);
+    const step = <T>(reason: string, fn: () => Promise<T> | T) => pageStep(name, i, n, reason, fn);
     const page = await step(M.reasonStructure, () => doc.getPage(i));
     const content = await step(M.reasonContent, () => page.getTextContent());
     const items = content.items.filter((it): it is Extract<typeof it, { str: string }> => 'str' in it);

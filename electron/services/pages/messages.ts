@@ -10,22 +10,17 @@ const named = (name: string) => (name ? `Tệp "${name}"` : 'Tệp');
 export const PAGE_MESSAGES = {
   empty: (name: string) => `${named(name)} trống (0 byte). Hãy quét hoặc chọn lại tệp. ${nothingSaved}`,
   tooBig: (name: string, mb: number) => `${named(name)} lớn hơn ${mb} MB. Hãy quét ở 300 dpi hoặc chia nhỏ tệp. ${nothingSaved}`,
-  notImage: (name: string) =>
-    `${named(name)} không phải ảnh quét hay PDF (chỉ nhận JPEG, PNG, TIFF, WebP hoặc PDF), dù tên tệp có đuôi ảnh. ${nothingSaved}`,
-  corrupt: (name: string) =>
-    `${named(name)} bị hỏng hoặc chưa được lưu trọn vẹn (ảnh bị cắt cụt), không đọc được. Hãy quét hoặc chụp lại trang này. ${nothingSaved}`,
+  notImage: (name: string) => `${named(name)} không phải ảnh quét hay PDF (chỉ nhận JPEG, PNG, TIFF, WebP hoặc PDF), dù tên tệp có đuôi ảnh. ${nothingSaved}`,
+  corrupt: (name: string) => `${named(name)} bị hỏng hoặc chưa được lưu trọn vẹn (ảnh bị cắt cụt), không đọc được. Hãy quét hoặc chụp lại trang này. ${nothingSaved}`,
   tooManyPixels: (name: string, w: number, h: number, maxMp: number) =>
     `${named(name)}: ảnh quá lớn (${w}×${h} điểm ảnh, tối đa khoảng ${maxMp} triệu điểm ảnh). Hãy quét ở độ phân giải 300 dpi. ${nothingSaved}`,
   pdfTooManyPages: (name: string, n: number, max: number) =>
     `${named(name)} có ${n} trang, vượt giới hạn ${max} trang mỗi tệp PDF. Hãy tách tệp thành các phần không quá ${max} trang. ${nothingSaved}`,
-  tiffTooManyPages: (name: string, n: number, max: number) =>
-    `${named(name)} có ${n} trang, vượt giới hạn ${max} trang mỗi tệp TIFF. ${nothingSaved}`,
-  pdfEncrypted: (name: string) =>
-    `${named(name)} là PDF được đặt mật khẩu hoặc mã hoá, không đọc được nội dung. Hãy mở khoá tệp (hoặc quét lại bản giấy) rồi thêm lại. ${nothingSaved}`,
+  tiffTooManyPages: (name: string, n: number, max: number) => `${named(name)} có ${n} trang, vượt giới hạn ${max} trang mỗi tệp TIFF. ${nothingSaved}`,
+  pdfEncrypted: (name: string) => `${named(name)} là PDF được đặt mật khẩu hoặc mã hoá, không đọc được nội dung. Hãy mở khoá tệp (hoặc quét lại bản giấy) rồi thêm lại. ${nothingSaved}`,
   pdfBroken: (name: string) => `${named(name)} là PDF bị hỏng, không đọc được. ${nothingSaved}`,
   pdfEmpty: (name: string) => `${named(name)} là PDF không có trang nào. ${nothingSaved}`,
-  diskWrite: (detail: string) =>
-    `Không ghi được ảnh trang vào thư mục dữ liệu (${detail}). Ổ đĩa có thể đã đầy hoặc không cho phép ghi. ${nothingSaved}`,
+  diskWrite: (detail: string) => `Không ghi được ảnh trang vào thư mục dữ liệu (${detail}). Ổ đĩa có thể đã đầy hoặc không cho phép ghi. ${nothingSaved}`,
   noFiles: 'Chưa chọn tệp nào.',
   pageBroken: (name: string, page: number, count: number, reason: string) =>
     `Trang ${page}/${count} của ${name ? `tệp "${name}"` : 'tệp'} không đọc được: ${reason}. Hãy quét lại trang này hoặc sửa tệp rồi thêm lại. ${nothingSaved}`,
@@ -35,10 +30,8 @@ export const PAGE_MESSAGES = {
   reasonSize: (w: number, h: number, maxMp: number) => `trang quá lớn (${w}×${h} điểm ảnh, tối đa khoảng ${maxMp} triệu điểm ảnh)`,
   // Background import (importJob.ts).
   importNotFound: 'Không tìm thấy lượt nhập tệp này (có thể ứng dụng đã được mở lại; các trang đã nhập vẫn còn trong hồ sơ).',
-  importKept: (done: number, total: number) =>
-    done === 0 ? nothingSaved : `Đã lưu ${done}/${total} trang (các trang trước trang lỗi); các trang còn lại chưa được nhập.`,
-  importCancelled: (done: number, total: number | null) =>
-    `Đã dừng nhập: giữ ${done} trang đã nhập${total !== null && total > done ? `, ${total - done} trang chưa nhập` : ''}.`,
+  importKept: (done: number, total: number) => (done === 0 ? nothingSaved : `Đã lưu ${done}/${total} trang (các trang trước trang lỗi); các trang còn lại chưa được nhập.`),
+  importCancelled: (done: number, total: number | null) => `Đã dừng nhập: giữ ${done} trang đã nhập${total !== null && total > done ? `, ${total - done} trang chưa nhập` : ''}.`,
   importStopped: 'Việc đọc tệp bị dừng bất thường (thiếu bộ nhớ hoặc lỗi chương trình).',
   importClosing: 'Ứng dụng đang đóng; hãy mở lại rồi thêm tệp.',
   importClosed: (done: number) => `Ứng dụng đóng khi đang nhập tệp. Đã lưu ${done} trang; hãy thêm lại phần còn lại.`,

@@ -165,9 +165,7 @@ export class OcrQueue {
     } catch (e) {
       if (this.closed || !this.db.open) return; // left 'running': re-queued on the next open
       if (e instanceof OcrCancelledError || job.abort.signal.aborted) {
-        this.db
-          .prepare(`UPDATE ocr_jobs SET state = 'cancelled', finished_at = ? WHERE id = ? AND state = 'running'`)
-          .run(this.opts.now(), job.jobId);
+        this.db.prepare(`UPDATE ocr_jobs SET state = 'cancelled', finished_at = ? WHERE id = ? AND state = 'running'`).run(this.opts.now(), job.jobId);
         return;
       }
       const permanent = e instanceof OcrInputError;

@@ -33,31 +33,26 @@ export const REUSE_CANDIDATES_SQL = `SELECT d.id AS dossierId, d.code AS dossier
 
 export function reuseCandidates(ctx: PagesContext, idNumber: string, excludeDossierId?: string): ReuseCandidate[] {
   // A document is offered when every one of its own (not reused) live pages is approved.
-  const rows = ctx.db
-    .prepare(REUSE_CANDIDATES_SQL)
-    .all(idNumber, excludeDossierId ? Number(excludeDossierId) : 0, MAX_CANDIDATES) as (Omit<ReuseCandidate, 'dossierId' | 'thumbnails'> & {
+  const rows = ctx.db.prepare(REUSE_CANDIDATES_SQL).all(idNumber, excludeDossierId ? Number(excludeDossierId) : 0, MAX_CANDIDATES) as (Omit<ReuseCandidate, 'dossierId' | 'thumbnails'> & {
     dossierId: number;
   })[];
-  const thumbs = ctx.db.prepare(
-    `SELECT thumb FROM pages WHERE dossier_id = ? AND component_id = ? AND deleted_at IS NULL ORDER BY position LIMIT 3`,
-  );
+  const thumbs = ctx.db.prepare(`SELECT thumb FROM pages WHERE dossier_id = ? AND component_id = ? AND deleted_at IS NULL ORDER BY position LIMIT 3`);
   return rows.map((r) => ({
     ...r,
     dossierId: String(r.dossierId),
-    thumbnails: (thumbs.pluck().all(r.dossierId, r.componentId) as string[]).map((h) => {
-      try {
-        return ctx.store.read(h, 'image/jpeg').toString('base64');
-      } catch {
-        return '';
-      }
-    }).filter(Boolean),
+    thumbnails: (thumbs.pluck().all(r.dossierId, r.componentId) as string[])
+      .map((h) => {
+        try {
+          return ctx.store.read(h, 'image/jpeg').toString('base64');
+        } catch {
+          return '';
+        }
+      })
+      .filter(Boolean),
   }));
 }
 
-export function attachReused(
-  ctx: PagesContext,
-  input: { dossierId: string; componentId: string; sourceDossierId: string; sourceComponentId: string; actor: string },
-): PageInfo[] {
+export function attachReused(ctx: PagesContext, input: { dossierId: string; componentId: string; sourceDossierId: string; sourceComponentId: string; actor: string }): PageInfo[] {
   const target = requireDossier(ctx.db, input.dossierId);
   const component = documentTarget(ctx.db, target.id, input.componentId);
   if (component?.kind !== 'component') throw new AppError('not_found', M.componentNotFound(input.componentId));
@@ -70,11 +65,10 @@ export function attachReused(
   const now = ctx.now();
   const ids = ctx.db
     .transaction(() => {
-      const pages = ctx.db
-        .prepare(
-          `SELECT * FROM pages WHERE dossier_id = ? AND component_id = ? AND deleted_at IS NULL ORDER BY position, id`,
-        )
-        .all(source.id, input.sourceComponentId) as Record<string, unknown>[];
+      const pages = ctx.db.prepare(`SELECT * FROM pages WHERE dossier_id = ? AND component_id = ? AND deleted_at IS NULL ORDER BY position, id`).all(source.id, input.sourceComponentId) as Record<
+        string,
+        unknown
+      >[];
       if (!pages.length) throw new AppError('not_found', M.reuseNothing);
       if (pages.some((p) => p.review_state !== 1)) throw new AppError('conflict', M.reuseNotApproved);
       const already = new Set(
@@ -84,10 +78,7 @@ export function attachReused(
           .all(target.id, input.componentId) as number[],
       );
       let pos =
-        (ctx.db
-          .prepare('SELECT coalesce(max(position), 0) FROM pages WHERE dossier_id = ? AND component_id = ? AND deleted_at IS NULL')
-          .pluck()
-          .get(target.id, input.componentId) as number) + 1;
+        (ctx.db.prepare('SELECT coalesce(max(position), 0) FROM pages WHERE dossier_id = ? AND component_id = ? AND deleted_at IS NULL').pluck().get(target.id, input.componentId) as number) + 1;
       const insert = ctx.db.prepare(
         `INSERT INTO pages (dossier_id, component_id, position, sha256, mime, byte_size, width, height, dpi, source, file_name,
            rotation, auto_rotation, skew_deg, compact_sha256, compact_size, thumb, created_at, digitised_by, digitised_at, review_state, reused_from_page_id)
@@ -108,14 +99,42 @@ export function attachReused(
         const origin = originOf(p);
         const id = Number(
           insert.run(
-            target.id, input.componentId, pos++, p.sha256, p.mime, p.byte_size, p.width, p.height, p.dpi, p.file_name,
-            p.rotation, p.auto_rotation, p.skew_deg, p.compact_sha256, p.compact_size, p.thumb, now, p.digitised_by, p.digitised_at, p.review_state, origin,
+            target.id,
+            input.componentId,
+            pos++,
+            p.sha256,
+            p.mime,
+            p.byte_size,
+            p.width,
+            p.height,
+            p.dpi,
+            p.file_name,
+            p.rotation,
+            p.auto_rotation,
+            p.skew_deg,
+            p.compact_sha256,
+            p.compact_size,
+            p.thumb,
+            now,
+            p.digitised_by,
+            p.digitised_at,
+            p.review_state,
+            origin,
           ).lastInsertRowid,
         );
         copyText.run(id, p.id);
         indexPageText(ctx.db, id);
         out.push(id);
-        attached.push({ id, componentId: input.componentId, position: pos - 1, compactSha256: p.compact_sha256 as string, compactSize: p.compact_size as number, createdAt: now, actor: input.actor, reuse: fromResult ? 3 : 2 });
+        attached.push({
+          id,
+          componentId: input.componentId,
+          position: pos - 1,
+          compactSha256: p.compact_sha256 as string,
+          compactSize: p.compact_size as number,
+          createdAt: now,
+          actor: input.actor,
+          reuse: fromResult ? 3 : 2,
+        });
       }
       attachPages(ctx.db, ctx.projector, target.id, attached);
       copyDocumentData(ctx.db, { dossierId: source.id, componentId: input.sourceComponentId }, { dossierId: target.id, componentId: input.componentId }, now);

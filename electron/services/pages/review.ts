@@ -68,16 +68,11 @@ export function addResult(ctx: PagesContext, input: { dossierId: string; name: s
       const names = ctx.db.prepare('SELECT name FROM dossier_results WHERE dossier_id = ?').pluck().all(d.id) as string[];
       if (names.some((n) => foldForSearch(n) === foldForSearch(input.name))) throw new AppError('conflict', M.resultExists(input.name));
       const taken = new Set(
-        ctx.db
-          .prepare('SELECT component_id FROM dossier_components WHERE dossier_id = ? UNION SELECT result_id FROM dossier_results WHERE dossier_id = ?')
-          .pluck()
-          .all(d.id, d.id) as string[],
+        ctx.db.prepare('SELECT component_id FROM dossier_components WHERE dossier_id = ? UNION SELECT result_id FROM dossier_results WHERE dossier_id = ?').pluck().all(d.id, d.id) as string[],
       );
       let n = names.length + 1;
       while (taken.has(`KQ${n}`)) n++;
-      ctx.db
-        .prepare('INSERT INTO dossier_results (dossier_id, result_id, name, created_by, created_at) VALUES (?, ?, ?, ?, ?)')
-        .run(d.id, `KQ${n}`, input.name, input.actor, ctx.now());
+      ctx.db.prepare('INSERT INTO dossier_results (dossier_id, result_id, name, created_by, created_at) VALUES (?, ?, ?, ?, ?)').run(d.id, `KQ${n}`, input.name, input.actor, ctx.now());
     })
     .immediate();
   return listResults(ctx, input.dossierId);
@@ -125,9 +120,11 @@ export function getReview(ctx: PagesContext, dossierId: string, componentId: str
   const pages = listPages(ctx, dossierId, componentId).pages;
   const textOf = ctx.db.prepare('SELECT coalesce(corrected_text, text) FROM page_text WHERE page_id = ?').pluck();
   const withText = pages.map((page) => ({ page, text: (textOf.get(Number(page.id)) as string | undefined) ?? '' }));
-  const head = ctx.db
-    .prepare('SELECT code, applicant_name AS applicantName, procedure_name AS procedureName FROM dossiers WHERE id = ?')
-    .get(d.id) as { code: string; applicantName: string; procedureName: string };
+  const head = ctx.db.prepare('SELECT code, applicant_name AS applicantName, procedure_name AS procedureName FROM dossiers WHERE id = ?').get(d.id) as {
+    code: string;
+    applicantName: string;
+    procedureName: string;
+  };
   const row = ctx.db
     .prepare(
       `SELECT so_ky_hieu AS soKyHieu, ngay_ban_hanh AS ngayBanHanh, co_quan_ban_hanh AS coQuanBanHanh, nguoi_ky AS nguoiKy,
@@ -210,10 +207,7 @@ export function saveReview(
   const reason = state === 2 ? input.reason : '';
   ctx.db
     .transaction(() => {
-      const pages = ctx.db
-        .prepare('SELECT count(*) FROM pages WHERE dossier_id = ? AND component_id = ? AND deleted_at IS NULL')
-        .pluck()
-        .get(d.id, input.componentId) as number;
+      const pages = ctx.db.prepare('SELECT count(*) FROM pages WHERE dossier_id = ? AND component_id = ? AND deleted_at IS NULL').pluck().get(d.id, input.componentId) as number;
       if (state && pages === 0) throw new AppError('conflict', M.reviewNoPages);
       storeReview(ctx.db, { dossierId: d.id, componentId: input.componentId, state, reason, data: input.data, actor: input.actor, at: now });
       const stream = state ? syncedStream(ctx.db, d.id) : null;
@@ -232,10 +226,7 @@ export function saveReview(
  * `pagesUpTo`: only pages digitised by then (a decision pulled from another PC covers the
  * pages it saw, not one added here or there afterwards).
  */
-export function storeReview(
-  db: Db,
-  r: { dossierId: number; componentId: string; state?: 1 | 2; reason: string; data: DocumentData; actor: string; at: number; pagesUpTo?: number },
-): void {
+export function storeReview(db: Db, r: { dossierId: number; componentId: string; state?: 1 | 2; reason: string; data: DocumentData; actor: string; at: number; pagesUpTo?: number }): void {
   const x = r.data;
   db.prepare(
     `INSERT INTO digitised_documents (dossier_id, component_id, so_ky_hieu, ngay_ban_hanh, co_quan_ban_hanh, nguoi_ky, trich_yeu,
@@ -301,7 +292,12 @@ export function findSoKyHieu(text: string): string | null {
   const t = nfc(text);
   const m = SO_WITH_COLON.exec(t) ?? SO_AT_LINE_START.exec(t);
   if (!m) return null;
-  return m[1].replace(/\s+/g, '').replace(/[.\-]+$/, '').slice(0, 50) || null;
+  return (
+    m[1]
+      .replace(/\s+/g, '')
+      .replace(/[.\-]+$/, '')
+      .slice(0, 50) || null
+  );
 }
 
 /**

@@ -17,7 +17,6 @@ export function indexPageText(db: Db, pageId: number): void {
   if (t && t.body.trim()) db.prepare('INSERT INTO page_fts (rowid, body) VALUES (?, ?)').run(pageId, foldForSearch(t.body));
 }
 
-
 /** Most dossier ids found by page text that dossiers.list merges in (newest first). */
 export const PAGE_SEARCH_CAP = 1000;
 

@@ -61,29 +61,26 @@ export class ScanJobs {
     };
     let storeError: string | null = null;
     let chain: Promise<void> = Promise.resolve();
-    const handle = this.deps.driver().scan(
-      { device: req.device, resolution: req.resolution, mode: req.mode, source: req.source, pages: pagesRequested },
-      (page) => {
-        chain = chain.then(async () => {
-          if (storeError) return;
-          try {
-            const infos = await this.deps.addPages({
-              dossierId: req.dossierId,
-              componentId: req.componentId,
-              images: [{ data: page.data, fileName: page.fileName, mime: page.mime }],
-              source: 'scanner',
-              dpi: req.resolution,
-              actor: this.deps.actor(),
-            });
-            state.pagesDone++;
-            state.pageIds.push(...infos.map((p) => p.id));
-          } catch (e) {
-            storeError = e instanceof AppError ? e.message : 'Không lưu được trang vừa quét.';
-            handle.cancel();
-          }
-        });
-      },
-    );
+    const handle = this.deps.driver().scan({ device: req.device, resolution: req.resolution, mode: req.mode, source: req.source, pages: pagesRequested }, (page) => {
+      chain = chain.then(async () => {
+        if (storeError) return;
+        try {
+          const infos = await this.deps.addPages({
+            dossierId: req.dossierId,
+            componentId: req.componentId,
+            images: [{ data: page.data, fileName: page.fileName, mime: page.mime }],
+            source: 'scanner',
+            dpi: req.resolution,
+            actor: this.deps.actor(),
+          });
+          state.pagesDone++;
+          state.pageIds.push(...infos.map((p) => p.id));
+        } catch (e) {
+          storeError = e instanceof AppError ? e.message : 'Không lưu được trang vừa quét.';
+          handle.cancel();
+        }
+      });
+    });
     const settled = handle.done.then(async (outcome) => {
       await chain;
       state.finishedAt = this.deps.now();

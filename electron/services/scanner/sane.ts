@@ -145,9 +145,7 @@ export function saneErrorText(stderr: string): string {
 }
 
 export function scanFailureMessage(pages: number, reason: string): string {
-  return pages > 0
-    ? `Máy quét dừng sau ${pages} trang: ${reason} Đã giữ ${pages} trang đã quét; các trang còn lại chưa quét được, hãy quét tiếp.`
-    : `Chưa quét được trang nào: ${reason}`;
+  return pages > 0 ? `Máy quét dừng sau ${pages} trang: ${reason} Đã giữ ${pages} trang đã quét; các trang còn lại chưa quét được, hãy quét tiếp.` : `Chưa quét được trang nào: ${reason}`;
 }
 
 export class SaneDriver implements ScannerDriver {
@@ -247,7 +245,11 @@ export class SaneDriver implements ScannerDriver {
       watchdog.stop();
       try {
         // Pages finished but not printed yet (stdout cut by the exit): in name order.
-        for (const f of fs.readdirSync(dir).filter((f) => /^p\d+\.png$/.test(f)).sort()) deliver(f);
+        for (const f of fs
+          .readdirSync(dir)
+          .filter((f) => /^p\d+\.png$/.test(f))
+          .sort())
+          deliver(f);
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }

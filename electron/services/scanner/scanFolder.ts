@@ -32,12 +32,7 @@ export function sniffCaptureType(b: Buffer): Mime | null {
 
 /** Names a scanner tool uses while writing, or system files: never taken, never refused. */
 function ignoredName(name: string): boolean {
-  return (
-    name.startsWith('.') ||
-    name.startsWith('~') ||
-    /\.(tmp|temp|part|partial|crdownload|download|lock|lck)$/i.test(name) ||
-    /^(thumbs\.db|desktop\.ini)$/i.test(name)
-  );
+  return name.startsWith('.') || name.startsWith('~') || /\.(tmp|temp|part|partial|crdownload|download|lock|lck)$/i.test(name) || /^(thumbs\.db|desktop\.ini)$/i.test(name);
 }
 
 interface InboxMeta extends InboxItem {
@@ -236,7 +231,10 @@ export class ScanFolderWatcher {
     if (!folder) return;
     let names: string[];
     try {
-      names = fs.readdirSync(folder, { withFileTypes: true }).filter((d) => d.isFile()).map((d) => d.name);
+      names = fs
+        .readdirSync(folder, { withFileTypes: true })
+        .filter((d) => d.isFile())
+        .map((d) => d.name);
       this.problem = null;
     } catch (e) {
       this.problem = `Không truy cập được thư mục quét (${(e as NodeJS.ErrnoException).code ?? 'lỗi'}); sẽ thử lại.`;
@@ -328,10 +326,7 @@ export class ScanFolderWatcher {
   }
 }
 
-async function inspect(
-  data: Buffer,
-  mime: Mime,
-): Promise<{ ok: true; width: number | null; height: number | null; thumbnail: string | null } | { ok: false; reason: string }> {
+async function inspect(data: Buffer, mime: Mime): Promise<{ ok: true; width: number | null; height: number | null; thumbnail: string | null } | { ok: false; reason: string }> {
   if (mime === 'application/pdf') {
     // A complete PDF ends with %%EOF (ISO 32000-1 §7.5.5), allowing trailing whitespace.
     if (!data.subarray(Math.max(0, data.length - 1024)).includes(Buffer.from('%%EOF', 'latin1'))) {

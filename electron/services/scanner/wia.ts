@@ -94,9 +94,7 @@ try {
 }
 `;
 
-export type WiaRequest =
-  | { action: 'list' }
-  | { action: 'scan'; device: string; dpi: number; intent: number; handling: number; pages: number; dir: string; format: string };
+export type WiaRequest = { action: 'list' } | { action: 'scan'; device: string; dpi: number; intent: number; handling: number; pages: number; dir: string; format: string };
 
 export interface WiaInvocation {
   command: string;
@@ -178,11 +176,7 @@ export function parseWiaLine(line: string): WiaEvent | null {
 }
 
 export function wiaDeviceFromEvent(e: Extract<WiaEvent, { type: 'device' }>): ScannerDevice {
-  const resolutions = e.resolutions.length
-    ? [...new Set(e.resolutions)].sort((a, b) => a - b)
-    : e.resMax > 0
-      ? resolutionsFromRange(e.resMin, e.resMax, e.resStep)
-      : [];
+  const resolutions = e.resolutions.length ? [...new Set(e.resolutions)].sort((a, b) => a - b) : e.resMax > 0 ? resolutionsFromRange(e.resMin, e.resMax, e.resStep) : [];
   const modes: ScanMode[] = (['color', 'gray', 'lineart'] as const).filter((m) => (e.intents || 7) & WIA_INTENT[m]);
   const sources: ScanSource[] = [];
   if (e.handling === 0 || e.handling & 2) sources.push('flatbed');

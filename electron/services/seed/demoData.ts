@@ -47,7 +47,12 @@ const N = (s: string) => s.normalize('NFC');
 
 /** ASCII form for e-mail addresses: no diacritics, đ → d, lower case, no spaces. */
 const ascii = (s: string) =>
-  s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[đĐ]/g, 'd').toLowerCase().replace(/\s+/g, '');
+  s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[đĐ]/g, 'd')
+    .toLowerCase()
+    .replace(/\s+/g, '');
 
 interface NamePart {
   text: string;
@@ -60,12 +65,46 @@ const part = (s: string): NamePart => ({ text: N(s), ascii: ascii(s) });
 // Đỗ ~1.4%, Hồ ~1.3%, Ngô ~1.3%, Dương ~1%, Lý ~0.5%). 'Hoàng|Huỳnh' and 'Vũ|Võ' are
 // the northern|southern forms of one name: the choice follows the region.
 const FAMILY_WEIGHTS: [string, number][] = [
-  ['Nguyễn', 38.4], ['Trần', 11.5], ['Lê', 9.5], ['Phạm', 7.0], ['Hoàng|Huỳnh', 5.1], ['Phan', 4.5],
-  ['Vũ|Võ', 3.9], ['Đặng', 2.1], ['Bùi', 2.0], ['Đỗ', 1.4], ['Hồ', 1.3], ['Ngô', 1.3], ['Dương', 1.0],
-  ['Lý', 0.5], ['Đinh', 0.9], ['Trương', 0.9], ['Lâm', 0.6], ['Mai', 0.6], ['Trịnh', 0.6], ['Đoàn', 0.6],
-  ['Lương', 0.5], ['Đào', 0.5], ['Cao', 0.5], ['Hà', 0.5], ['Tạ', 0.3], ['Châu', 0.4], ['Tô', 0.3],
-  ['Lưu', 0.3], ['Thái', 0.3], ['Văn', 0.2], ['Kiều', 0.2], ['Quách', 0.2], ['La', 0.2], ['Triệu', 0.2],
-  ['Phùng', 0.2], ['Tăng', 0.2], ['Lại', 0.2], ['Khổng', 0.1], ['Âu', 0.1], ['Giang', 0.1],
+  ['Nguyễn', 38.4],
+  ['Trần', 11.5],
+  ['Lê', 9.5],
+  ['Phạm', 7.0],
+  ['Hoàng|Huỳnh', 5.1],
+  ['Phan', 4.5],
+  ['Vũ|Võ', 3.9],
+  ['Đặng', 2.1],
+  ['Bùi', 2.0],
+  ['Đỗ', 1.4],
+  ['Hồ', 1.3],
+  ['Ngô', 1.3],
+  ['Dương', 1.0],
+  ['Lý', 0.5],
+  ['Đinh', 0.9],
+  ['Trương', 0.9],
+  ['Lâm', 0.6],
+  ['Mai', 0.6],
+  ['Trịnh', 0.6],
+  ['Đoàn', 0.6],
+  ['Lương', 0.5],
+  ['Đào', 0.5],
+  ['Cao', 0.5],
+  ['Hà', 0.5],
+  ['Tạ', 0.3],
+  ['Châu', 0.4],
+  ['Tô', 0.3],
+  ['Lưu', 0.3],
+  ['Thái', 0.3],
+  ['Văn', 0.2],
+  ['Kiều', 0.2],
+  ['Quách', 0.2],
+  ['La', 0.2],
+  ['Triệu', 0.2],
+  ['Phùng', 0.2],
+  ['Tăng', 0.2],
+  ['Lại', 0.2],
+  ['Khổng', 0.1],
+  ['Âu', 0.1],
+  ['Giang', 0.1],
 ];
 /** [northern, southern] NamePart per family-name slot. */
 const FAMILY_LUT = weightedLut(
@@ -76,41 +115,197 @@ const FAMILY_LUT = weightedLut(
 );
 
 const MIDDLE_MALE_OLD = weightedLut<NamePart>(
-  [['Văn', 55], ['Hữu', 8], ['Đức', 7], ['Minh', 6], ['Quốc', 5], ['Thanh', 5], ['Công', 4], ['Xuân', 3], ['Ngọc', 2], ['Đình', 5]].map(
-    ([s, w]) => [part(s as string), w as number] as const,
-  ),
+  [
+    ['Văn', 55],
+    ['Hữu', 8],
+    ['Đức', 7],
+    ['Minh', 6],
+    ['Quốc', 5],
+    ['Thanh', 5],
+    ['Công', 4],
+    ['Xuân', 3],
+    ['Ngọc', 2],
+    ['Đình', 5],
+  ].map(([s, w]) => [part(s as string), w as number] as const),
 );
 const MIDDLE_MALE_YOUNG = weightedLut<NamePart>(
-  [['Văn', 15], ['Minh', 14], ['Đức', 10], ['Quốc', 8], ['Gia', 8], ['Hoàng', 8], ['Anh', 6], ['Tuấn', 5], ['Thành', 5], ['Hữu', 5], ['Bảo', 8], ['Nhật', 8]].map(
-    ([s, w]) => [part(s as string), w as number] as const,
-  ),
+  [
+    ['Văn', 15],
+    ['Minh', 14],
+    ['Đức', 10],
+    ['Quốc', 8],
+    ['Gia', 8],
+    ['Hoàng', 8],
+    ['Anh', 6],
+    ['Tuấn', 5],
+    ['Thành', 5],
+    ['Hữu', 5],
+    ['Bảo', 8],
+    ['Nhật', 8],
+  ].map(([s, w]) => [part(s as string), w as number] as const),
 );
 const MIDDLE_FEMALE_OLD = weightedLut<NamePart>(
-  [['Thị', 68], ['Ngọc', 7], ['Thanh', 5], ['Thu', 5], ['Kim', 5], ['Hồng', 4], ['Mỹ', 3], ['Xuân', 3]].map(
-    ([s, w]) => [part(s as string), w as number] as const,
-  ),
+  [
+    ['Thị', 68],
+    ['Ngọc', 7],
+    ['Thanh', 5],
+    ['Thu', 5],
+    ['Kim', 5],
+    ['Hồng', 4],
+    ['Mỹ', 3],
+    ['Xuân', 3],
+  ].map(([s, w]) => [part(s as string), w as number] as const),
 );
 const MIDDLE_FEMALE_YOUNG = weightedLut<NamePart>(
-  [['Thị', 22], ['Ngọc', 14], ['Thanh', 8], ['Thu', 7], ['Minh', 8], ['Bảo', 8], ['Phương', 7], ['Khánh', 7], ['Mai', 5], ['Gia', 6], ['Hà', 5], ['Quỳnh', 3]].map(
-    ([s, w]) => [part(s as string), w as number] as const,
-  ),
+  [
+    ['Thị', 22],
+    ['Ngọc', 14],
+    ['Thanh', 8],
+    ['Thu', 7],
+    ['Minh', 8],
+    ['Bảo', 8],
+    ['Phương', 7],
+    ['Khánh', 7],
+    ['Mai', 5],
+    ['Gia', 6],
+    ['Hà', 5],
+    ['Quỳnh', 3],
+  ].map(([s, w]) => [part(s as string), w as number] as const),
 );
 /** A second middle name for ~12% of women ('Nguyễn Thị Ngọc Anh'). */
 const MIDDLE2_FEMALE = ['Ngọc', 'Thanh', 'Kim', 'Bích', 'Thu', 'Hồng', 'Mỹ', 'Diễm'].map(part);
 
 const GIVEN_MALE = [
-  'Anh', 'Bảo', 'Bình', 'Cường', 'Chiến', 'Công', 'Dũng', 'Duy', 'Dương', 'Đạt', 'Định', 'Đông', 'Đức', 'Giang',
-  'Hải', 'Hào', 'Hậu', 'Hiếu', 'Hiển', 'Hòa', 'Hoàng', 'Huy', 'Hùng', 'Hưng', 'Khải', 'Khang', 'Khánh', 'Khoa',
-  'Kiên', 'Lâm', 'Lộc', 'Long', 'Luân', 'Lực', 'Mạnh', 'Minh', 'Nam', 'Nghĩa', 'Nhân', 'Phát', 'Phong', 'Phúc',
-  'Phước', 'Quang', 'Quân', 'Sang', 'Sơn', 'Tài', 'Tâm', 'Thái', 'Thắng', 'Thành', 'Thiện', 'Thịnh', 'Toàn',
-  'Trí', 'Trung', 'Tuấn', 'Tùng', 'Vinh', 'Việt', 'Vũ', 'Hữu', 'Tín', 'Nhật', 'Khôi', 'Đăng', 'Hiệp',
+  'Anh',
+  'Bảo',
+  'Bình',
+  'Cường',
+  'Chiến',
+  'Công',
+  'Dũng',
+  'Duy',
+  'Dương',
+  'Đạt',
+  'Định',
+  'Đông',
+  'Đức',
+  'Giang',
+  'Hải',
+  'Hào',
+  'Hậu',
+  'Hiếu',
+  'Hiển',
+  'Hòa',
+  'Hoàng',
+  'Huy',
+  'Hùng',
+  'Hưng',
+  'Khải',
+  'Khang',
+  'Khánh',
+  'Khoa',
+  'Kiên',
+  'Lâm',
+  'Lộc',
+  'Long',
+  'Luân',
+  'Lực',
+  'Mạnh',
+  'Minh',
+  'Nam',
+  'Nghĩa',
+  'Nhân',
+  'Phát',
+  'Phong',
+  'Phúc',
+  'Phước',
+  'Quang',
+  'Quân',
+  'Sang',
+  'Sơn',
+  'Tài',
+  'Tâm',
+  'Thái',
+  'Thắng',
+  'Thành',
+  'Thiện',
+  'Thịnh',
+  'Toàn',
+  'Trí',
+  'Trung',
+  'Tuấn',
+  'Tùng',
+  'Vinh',
+  'Việt',
+  'Vũ',
+  'Hữu',
+  'Tín',
+  'Nhật',
+  'Khôi',
+  'Đăng',
+  'Hiệp',
 ].map(part);
 const GIVEN_FEMALE = [
-  'An', 'Anh', 'Ánh', 'Bích', 'Châu', 'Chi', 'Dung', 'Duyên', 'Giang', 'Hà', 'Hạnh', 'Hằng', 'Hiền', 'Hoa',
-  'Hồng', 'Huyền', 'Hương', 'Hường', 'Lan', 'Liên', 'Linh', 'Loan', 'Lý', 'Mai', 'My', 'Nga', 'Ngân', 'Ngọc',
-  'Nhung', 'Như', 'Nhi', 'Oanh', 'Phương', 'Phượng', 'Quyên', 'Quỳnh', 'Tâm', 'Thảo', 'Thanh', 'Thu', 'Thúy',
-  'Thủy', 'Trang', 'Trâm', 'Trinh', 'Tuyết', 'Uyên', 'Vân', 'Vy', 'Xuân', 'Yến', 'Diệp', 'Hân', 'Khánh',
-  'Tiên', 'Thư', 'Lệ', 'Nguyệt', 'Diễm', 'Hảo',
+  'An',
+  'Anh',
+  'Ánh',
+  'Bích',
+  'Châu',
+  'Chi',
+  'Dung',
+  'Duyên',
+  'Giang',
+  'Hà',
+  'Hạnh',
+  'Hằng',
+  'Hiền',
+  'Hoa',
+  'Hồng',
+  'Huyền',
+  'Hương',
+  'Hường',
+  'Lan',
+  'Liên',
+  'Linh',
+  'Loan',
+  'Lý',
+  'Mai',
+  'My',
+  'Nga',
+  'Ngân',
+  'Ngọc',
+  'Nhung',
+  'Như',
+  'Nhi',
+  'Oanh',
+  'Phương',
+  'Phượng',
+  'Quyên',
+  'Quỳnh',
+  'Tâm',
+  'Thảo',
+  'Thanh',
+  'Thu',
+  'Thúy',
+  'Thủy',
+  'Trang',
+  'Trâm',
+  'Trinh',
+  'Tuyết',
+  'Uyên',
+  'Vân',
+  'Vy',
+  'Xuân',
+  'Yến',
+  'Diệp',
+  'Hân',
+  'Khánh',
+  'Tiên',
+  'Thư',
+  'Lệ',
+  'Nguyệt',
+  'Diễm',
+  'Hảo',
 ].map(part);
 
 // Mobile prefixes in use (after the 2018 renumbering), weighted roughly by market
@@ -119,15 +314,48 @@ const GIVEN_FEMALE = [
 const PHONE_PREFIX_LUT = weightedLut<string>(
   (
     [
-      ['086', 4], ['096', 6], ['097', 7], ['098', 7], ['032', 3], ['033', 3], ['034', 3], ['035', 3], ['036', 3],
-      ['037', 3], ['038', 3], ['039', 3], ['088', 3], ['091', 5], ['094', 4], ['081', 2], ['082', 2], ['083', 2],
-      ['084', 2], ['085', 2], ['089', 2], ['090', 5], ['093', 4], ['070', 2], ['076', 2], ['077', 2], ['078', 2],
-      ['079', 2], ['052', 1], ['056', 1], ['058', 1], ['059', 0.5], ['099', 0.5],
+      ['086', 4],
+      ['096', 6],
+      ['097', 7],
+      ['098', 7],
+      ['032', 3],
+      ['033', 3],
+      ['034', 3],
+      ['035', 3],
+      ['036', 3],
+      ['037', 3],
+      ['038', 3],
+      ['039', 3],
+      ['088', 3],
+      ['091', 5],
+      ['094', 4],
+      ['081', 2],
+      ['082', 2],
+      ['083', 2],
+      ['084', 2],
+      ['085', 2],
+      ['089', 2],
+      ['090', 5],
+      ['093', 4],
+      ['070', 2],
+      ['076', 2],
+      ['077', 2],
+      ['078', 2],
+      ['079', 2],
+      ['052', 1],
+      ['056', 1],
+      ['058', 1],
+      ['059', 0.5],
+      ['099', 0.5],
     ] as [string, number][]
   ).map(([p, w]) => [p, w] as const),
 );
 
-const EMAIL_DOMAIN_LUT = weightedLut<string>([['gmail.com', 90], ['yahoo.com', 6], ['outlook.com', 4]]);
+const EMAIL_DOMAIN_LUT = weightedLut<string>([
+  ['gmail.com', 90],
+  ['yahoo.com', 6],
+  ['outlook.com', 4],
+]);
 
 // ---------- places ----------
 
@@ -146,17 +374,26 @@ interface HomeRegion {
 // names for demo data, not an official list.
 const HOME_REGIONS: HomeRegion[] = [
   {
-    province: 'An Giang', cccdCodes: ['089', '091'], region: 'south', hamletWord: 'ấp',
+    province: 'An Giang',
+    cccdCodes: ['089', '091'],
+    region: 'south',
+    hamletWord: 'ấp',
     communes: ['Định Mỹ', 'Vĩnh Trạch', 'Óc Eo', 'Vọng Thê', 'Phú Hòa', 'Thoại Sơn', 'Tây Phú', 'Vĩnh Hanh'],
     hamlets: ['Hòa Tân', 'Mỹ Phú', 'Tây Bình', 'Trung Phú 1', 'Trung Phú 2', 'Bình Thành', 'Đông Sơn', 'Tân Hiệp', 'Mỹ Thạnh', 'Vĩnh Thuận', 'Phú Hữu', 'Tân Lập'],
   },
   {
-    province: 'Thanh Hóa', cccdCodes: ['038'], region: 'north', hamletWord: 'thôn',
+    province: 'Thanh Hóa',
+    cccdCodes: ['038'],
+    region: 'north',
+    hamletWord: 'thôn',
     communes: ['Hoằng Hóa', 'Quảng Yên', 'Thiệu Trung', 'Yên Định', 'Nông Cống', 'Triệu Sơn', 'Thọ Xuân', 'Hà Trung'],
     hamlets: ['Đông', 'Đoài', 'Thượng', 'Hạ', 'Yên Lạc', 'Phú Thọ', 'Cự Khánh', 'Trung Tiến', 'Văn Phú', 'Kim Sơn', 'Tiến Lợi', 'Bái Trạch'],
   },
   {
-    province: 'Thái Nguyên', cccdCodes: ['019', '006'], region: 'north', hamletWord: 'thôn',
+    province: 'Thái Nguyên',
+    cccdCodes: ['019', '006'],
+    region: 'north',
+    hamletWord: 'thôn',
     communes: ['Đại Phúc', 'Phú Lương', 'Đồng Hỷ', 'Võ Nhai', 'Phú Bình', 'Đại Từ', 'Định Hóa', 'Tân Cương'],
     hamlets: ['Làng Cả', 'Đồng Tâm', 'Tân Lập', 'Bầu', 'Hòa Bình', 'Ao Sen', 'Na Mọn', 'Khuôn Lân', 'Cây Thị', 'Trung Thành', 'Soi Mít', 'Đồng Bòng'],
   },
@@ -250,9 +487,7 @@ export function createDemoGenerator(seed: number, options: DemoGeneratorOptions 
   const int = (n: number) => (rnd() * n) | 0;
   const lut = <T>(t: T[]) => t[(rnd() * LUT_SIZE) | 0];
 
-  const home = HOME_REGIONS[
-    options.region !== undefined ? Math.abs(options.region) % HOME_REGIONS.length : (seed >>> 0) % HOME_REGIONS.length
-  ];
+  const home = HOME_REGIONS[options.region !== undefined ? Math.abs(options.region) % HOME_REGIONS.length : (seed >>> 0) % HOME_REGIONS.length];
   const south = home.region === 'south' ? 1 : 0;
   const homeProvince = N(home.province);
   const homeCommunes = home.communes.map(N);
@@ -293,8 +528,7 @@ export function createDemoGenerator(seed: number, options: DemoGeneratorOptions 
 
     // ID number: PPP G YY RRRRRR.
     const r0 = rnd();
-    const ppp =
-      r0 < 0.86 ? home.cccdCodes[int(home.cccdCodes.length)] : ALL_CCCD_CODES[int(ALL_CCCD_CODES.length)];
+    const ppp = r0 < 0.86 ? home.cccdCodes[int(home.cccdCodes.length)] : ALL_CCCD_CODES[int(ALL_CCCD_CODES.length)];
     const yy = year % 100;
     const g = (year >= 2000 ? 2 : 0) + (male ? 0 : 1);
     const bucket = (CCCD_INDEX[ppp] * 4 + g) * 100 + yy;
@@ -420,8 +654,7 @@ export function createDemoGenerator(seed: number, options: DemoGeneratorOptions 
         off -= OPEN_MS_PER_DAY;
         toNextWorkingDay();
       }
-      const wall =
-        off < MORNING_MS ? day + wh.morningStart * MIN + off : day + wh.afternoonStart * MIN + (off - MORNING_MS);
+      const wall = off < MORNING_MS ? day + wh.morningStart * MIN + off : day + wh.afternoonStart * MIN + (off - MORNING_MS);
       let s = Math.floor(wall / 1000) * 1000;
       if (s <= last) s = last + 1000;
       last = s;

@@ -56,9 +56,10 @@ const BATCH = 20_000;
 
 /** The secondary indexes of the tables a bulk load fills (dossiers, timelines, the demo log), as created by the migrations. */
 function secondaryIndexes(db: Db): { name: string; sql: string }[] {
-  return db
-    .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('dossiers', 'dossier_events', 'sync_remote_events') AND sql IS NOT NULL")
-    .all() as { name: string; sql: string }[];
+  return db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('dossiers', 'dossier_events', 'sync_remote_events') AND sql IS NOT NULL").all() as {
+    name: string;
+    sql: string;
+  }[];
 }
 
 export function seedDemoDossiers(deps: SeedDeps, count: number, opts: SeedOptions = {}): { count: number; seconds: number } {
@@ -103,9 +104,7 @@ export function seedDemoDossiers(deps: SeedDeps, count: number, opts: SeedOption
   db.pragma('synchronous = OFF');
   db.pragma('cache_size = -524288'); // 512 MB while seeding
   const { projector } = deps;
-  const insertEvent = db.prepare(
-    'INSERT INTO sync_remote_events (event_id, stream, type, device_id, at, event, cursor, applied_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?)',
-  );
+  const insertEvent = db.prepare('INSERT INTO sync_remote_events (event_id, stream, type, device_id, at, event, cursor, applied_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?)');
   const upsertCitizen = db.prepare(
     `INSERT INTO citizens (id_number, full_name, birth_date, address, phone, email, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -134,7 +133,7 @@ export function seedDemoDossiers(deps: SeedDeps, count: number, opts: SeedOption
     const toIndex: [number, string][] = [];
     const next = (kind: 'dossier' | 'register', period: string): number => {
       const key = `${kind}|${period}`;
-      const n = (seqs.get(key) ?? ((readSeq.get(kind, unit, period) as number | undefined) ?? 0)) + 1;
+      const n = (seqs.get(key) ?? (readSeq.get(kind, unit, period) as number | undefined) ?? 0) + 1;
       seqs.set(key, n);
       return n;
     };
@@ -292,11 +291,7 @@ interface Life {
   events: PlannedEvent[];
 }
 
-const REFUSAL_REASONS = [
-  'Không thuộc thẩm quyền giải quyết của UBND xã',
-  'Người yêu cầu không đủ điều kiện theo quy định',
-  'Giấy tờ xuất trình không phải bản chính',
-];
+const REFUSAL_REASONS = ['Không thuộc thẩm quyền giải quyết của UBND xã', 'Người yêu cầu không đủ điều kiện theo quy định', 'Giấy tờ xuất trình không phải bản chính'];
 
 /** A plausible history for a dossier of this age: most old dossiers are returned; some linger. */
 function planLife(rnd: () => number, receivedAt: EpochMs, appointmentAt: EpochMs | null, now: EpochMs): Life {

@@ -46,9 +46,7 @@ export function streamEvents(db: Db, stream: string, id: WireIdentity): SyncEven
 export function applyPulledItems(deps: ApplyDeps, id: WireIdentity, items: PullItem[], stats: ApplyStats): void {
   const { db } = deps;
   const known = db.prepare('SELECT 1 FROM sync_remote_events WHERE event_id = ? UNION ALL SELECT 1 FROM outbox WHERE event_id = ?').pluck();
-  const insert = db.prepare(
-    'INSERT INTO sync_remote_events (event_id, stream, type, device_id, at, event, cursor, applied_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-  );
+  const insert = db.prepare('INSERT INTO sync_remote_events (event_id, stream, type, device_id, at, event, cursor, applied_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
   const touched = new Map<string, Set<string>>();
   // The events stored here, as parsed objects: the projector does not parse them again.
   const parsed = new Map<string, SyncEvent>();
@@ -105,14 +103,7 @@ export function applyPulledItems(deps: ApplyDeps, id: WireIdentity, items: PullI
  * another PC (pages/fromSync.ts), the review decisions of other PCs (pages/review.ts).
  * `fresh` = remote event ids applied in this call.
  */
-export function applyStream(
-  deps: ApplyDeps,
-  id: WireIdentity,
-  stream: string,
-  fresh: Set<string>,
-  stats: ApplyStats,
-  parsed?: ReadonlyMap<string, SyncEvent>,
-): void {
+export function applyStream(deps: ApplyDeps, id: WireIdentity, stream: string, fresh: Set<string>, stats: ApplyStats, parsed?: ReadonlyMap<string, SyncEvent>): void {
   const { db } = deps;
   const p = deps.projector.project(stream, { now: deps.now(), ...(parsed ? { parsed } : {}) });
   if (!p) return; // moves of a dossier whose receipt has not arrived yet: applied when it does

@@ -9,24 +9,8 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { gzip } from 'node:zlib';
 import { promisify } from 'node:util';
-import {
-  API_PREFIX,
-  DEFAULT_CHUNK_BYTES,
-  HEADERS,
-  LIMITS,
-  STATUS_CHECKSUM_MISMATCH,
-  formatChunkChecksum,
-} from '../../../shared/sync/protocol';
-import type {
-  DossierSyncState,
-  EnrollResponse,
-  ErrorResponse,
-  FileStateResponse,
-  PullResponse,
-  PushResponse,
-  PushResult,
-  SyncEvent,
-} from '../../../shared/sync/protocol';
+import { API_PREFIX, DEFAULT_CHUNK_BYTES, HEADERS, LIMITS, STATUS_CHECKSUM_MISMATCH, formatChunkChecksum } from '../../../shared/sync/protocol';
+import type { DossierSyncState, EnrollResponse, ErrorResponse, FileStateResponse, PullResponse, PushResponse, PushResult, SyncEvent } from '../../../shared/sync/protocol';
 
 export class SyncError extends Error {
   constructor(
@@ -82,8 +66,7 @@ export function checkHubUrl(hubUrl: string, allowInsecureHttp = false): URL {
   if (u.protocol !== 'http:') throw new SyncError(`Địa chỉ hub phải bắt đầu bằng https:// (nhận được ${u.protocol}).`, 0, 'invalid_url', false);
   if (!isLoopback(u.hostname) && !allowInsecureHttp) {
     throw new SyncError(
-      `Từ chối đồng bộ qua http:// không mã hoá tới ${u.host}: dữ liệu công dân phải đi qua https://. ` +
-        'Chỉ bật "cho phép HTTP không mã hoá" khi thử nghiệm trong mạng nội bộ tin cậy.',
+      `Từ chối đồng bộ qua http:// không mã hoá tới ${u.host}: dữ liệu công dân phải đi qua https://. ` + 'Chỉ bật "cho phép HTTP không mã hoá" khi thử nghiệm trong mạng nội bộ tin cậy.',
       0,
       'insecure_http',
       false,
@@ -197,11 +180,7 @@ export class SyncClient {
    * One exchange up to the response headers: the device token, the hub's clock, network errors
    * and non-2xx answers (their JSON error read) as SyncError. A 2xx body is left to the caller.
    */
-  private async open(
-    method: string,
-    path: string,
-    init: { headers: Record<string, string>; body?: string | Uint8Array; auth?: boolean; signal: AbortSignal },
-  ): Promise<Response> {
+  private async open(method: string, path: string, init: { headers: Record<string, string>; body?: string | Uint8Array; auth?: boolean; signal: AbortSignal }): Promise<Response> {
     const headers = { ...init.headers };
     if (init.auth !== false) {
       if (!this.opts.deviceToken) throw new SyncError('Máy chưa đăng ký với hub (chưa có mã truy cập).', 0, 'not_enrolled', false);
@@ -233,7 +212,13 @@ export class SyncClient {
     const cause = err.cause?.code ?? err.cause?.message ?? err.message;
     // The library's code (UND_ERR_SOCKET, ECONNREFUSED…) stays in details for the logs; the
     // clerk reads what happened and what to do (issue 13 §8).
-    return new SyncError(timeout ? `Hub không trả lời sau ${Math.round(this.opts.timeoutMs / 1000)} giây; sẽ thử lại.` : networkErrorText(err.cause?.code), 0, timeout ? 'timeout' : 'network', true, { cause });
+    return new SyncError(
+      timeout ? `Hub không trả lời sau ${Math.round(this.opts.timeoutMs / 1000)} giây; sẽ thử lại.` : networkErrorText(err.cause?.code),
+      0,
+      timeout ? 'timeout' : 'network',
+      true,
+      { cause },
+    );
   }
 
   /** Runs op, retrying retryable failures with backoff. */

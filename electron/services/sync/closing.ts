@@ -33,9 +33,7 @@ export function decideOnClose(f: CloseFacts, tried: boolean): CloseDecision {
     action: 'ask',
     title: 'Còn dữ liệu chưa đồng bộ',
     message: `Còn ${parts.join(' và ')}.`,
-    detail:
-      'Dữ liệu vẫn được lưu an toàn trên máy này và sẽ tự gửi khi mở lại ứng dụng và có mạng. ' +
-      'Nếu cần tỉnh có ngay dữ liệu hôm nay, hãy chọn "Ở lại" và bấm "Đồng bộ ngay" khi có mạng.',
+    detail: 'Dữ liệu vẫn được lưu an toàn trên máy này và sẽ tự gửi khi mở lại ứng dụng và có mạng. ' + 'Nếu cần tỉnh có ngay dữ liệu hôm nay, hãy chọn "Ở lại" và bấm "Đồng bộ ngay" khi có mạng.',
     buttons: ['Vẫn đóng ứng dụng', 'Ở lại'],
   };
 }

@@ -100,7 +100,10 @@ async function fetchOne(o: DownloadOptions, f: Pending): Promise<DownloadStats |
   }
   const part = partialPath(dataDir, f.sha256);
   await fs.promises.mkdir(path.dirname(part), { recursive: true });
-  const held = await fs.promises.stat(part).then((s) => s.size, () => -1);
+  const held = await fs.promises.stat(part).then(
+    (s) => s.size,
+    () => -1,
+  );
   const fh = await fs.promises.open(part, held >= 0 ? 'r+' : 'w+');
   let stats: DownloadStats;
   try {

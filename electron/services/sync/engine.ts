@@ -30,14 +30,7 @@ import type { DossierStatus, EpochMs } from '../../../shared/domain/types';
 import type { EditableField, EnrollResponse, SyncEventType } from '../../../shared/sync/protocol';
 import { checkCodeForSlot, checkGuidanceNumberForSlot } from '../../../shared/sync/protocol';
 import type { Conflict } from '../../../shared/sync/derive';
-import {
-  CLOCK_SKEW_WARNING_MS,
-  type SyncConflict,
-  type SyncEnrolResult,
-  type SyncItem,
-  type SyncRunReport,
-  type SyncStatus,
-} from '../../../shared/ipc/sync';
+import { CLOCK_SKEW_WARNING_MS, type SyncConflict, type SyncEnrolResult, type SyncItem, type SyncRunReport, type SyncStatus } from '../../../shared/ipc/sync';
 import { SyncClient, SyncError, checkHubUrl, nextBackoffMs, splitIntoBatches, type SyncClientOptions } from './client';
 import { readIdentity, saveIdentity, TokenStore, type DeviceIdentity } from './identity';
 import { OUTBOX_COLUMNS, emit, toWireEvent, type OutboxRow } from '../events/outbox';
@@ -209,8 +202,12 @@ export class SyncEngine {
   private slotWarning(id: DeviceIdentity): string | null {
     if (id.slot === UNENROLLED_SLOT) return null;
     const unsent = (type: SyncEventType) => (this.db.prepare(`SELECT body FROM outbox WHERE type = ? AND state <> 'acked'`).pluck().all(type) as string[]).map((b) => JSON.parse(b));
-    const bad = unsent('dossier.received').map((b: { code: string }) => b.code).filter((c) => checkCodeForSlot(c, id.unitCode, id.slot) !== null);
-    const slips = unsent('guidance.issued').filter((b) => checkGuidanceNumberForSlot(b, id.slot) !== null).map((b: { number: number }) => `${b.number}/HDHS`);
+    const bad = unsent('dossier.received')
+      .map((b: { code: string }) => b.code)
+      .filter((c) => checkCodeForSlot(c, id.unitCode, id.slot) !== null);
+    const slips = unsent('guidance.issued')
+      .filter((b) => checkGuidanceNumberForSlot(b, id.slot) !== null)
+      .map((b: { number: number }) => `${b.number}/HDHS`);
     if (!bad.length && !slips.length) return null;
     const issued = [
       bad.length ? `${bad.length} mã hồ sơ trong dải 1001–1999 (ví dụ ${bad.slice(0, 3).join(', ')})` : '',
@@ -333,7 +330,10 @@ export class SyncEngine {
       if (report.ok && report.failed > 0) report.ok = false;
     }
     report.seconds = Math.round((performance.now() - t0) / 100) / 10;
-    progress('done', report.error ? `Đồng bộ chưa xong: ${report.error}` : `Đã đồng bộ (${report.pushed.accepted + report.pushed.duplicates} thay đổi gửi, ${report.pulled.events} nhận, ${report.failed} lỗi).`);
+    progress(
+      'done',
+      report.error ? `Đồng bộ chưa xong: ${report.error}` : `Đã đồng bộ (${report.pushed.accepted + report.pushed.duplicates} thay đổi gửi, ${report.pulled.events} nhận, ${report.failed} lỗi).`,
+    );
     return report;
   }
 
@@ -625,7 +625,17 @@ export class SyncEngine {
          FROM outbox o LEFT JOIN dossiers d ON d.uid = o.stream
          WHERE o.state <> 'acked' ORDER BY CASE o.state WHEN 'failed' THEN 0 WHEN 'sending' THEN 1 ELSE 2 END, o.id LIMIT 200`,
       )
-      .all() as { id: number; type: SyncEventType; body: string; state: SyncItem['state']; attempts: number; lastError: string | null; at: number; dossierCode: string | null; dossierId: number | null }[];
+      .all() as {
+      id: number;
+      type: SyncEventType;
+      body: string;
+      state: SyncItem['state'];
+      attempts: number;
+      lastError: string | null;
+      at: number;
+      dossierCode: string | null;
+      dossierId: number | null;
+    }[];
     const items: SyncItem[] = rows.map((r) => ({
       id: r.id,
       type: r.type,
@@ -704,12 +714,10 @@ export class SyncEngine {
         if (!row) throw new AppError('not_found', 'Hồ sơ của xung đột chưa có trên máy này.');
         const now = this.opts.now();
         const note = input.note || 'Giải quyết xung đột đồng bộ';
-        const open = (this.db.prepare('SELECT id FROM sync_conflicts WHERE stream = ? AND resolved_by IS NULL').pluck().all(c.stream) as string[]);
+        const open = this.db.prepare('SELECT id FROM sync_conflicts WHERE stream = ? AND resolved_by IS NULL').pluck().all(c.stream) as string[];
         // The chosen status (a move from the current one) and the settlement, through the
         // projector like every change: the row, timeline and conflicts follow the new events.
-        const move = input.status !== row.status
-          ? [{ type: 'dossier.status_changed' as const, stream: c.stream, at: now, actor, body: { from: row.status, to: input.status, note } }]
-          : [];
+        const move = input.status !== row.status ? [{ type: 'dossier.status_changed' as const, stream: c.stream, at: now, actor, body: { from: row.status, to: input.status, note } }] : [];
         this.opts.projector.record([...move, { type: 'dossier.conflict_resolved', stream: c.stream, at: now, actor, body: { conflictIds: open, note } }]);
       })
       .immediate();
@@ -734,7 +742,7 @@ function itemLabel(type: SyncEventType, body: string): string {
     const b = JSON.parse(body) as { from?: DossierStatus; to?: DossierStatus; page?: number; componentId?: string; number?: number; year?: number; path?: EditableField };
     if (type === 'dossier.status_changed' && b.from && b.to) return `${base}: ${STATUS_LABELS[b.from]} → ${STATUS_LABELS[b.to]}`;
     if (type === 'dossier.file_attached' || type === 'dossier.file_removed') return `${base}: trang ${b.page}`; // the internal component code is no clerk's word
-        if (type === 'guidance.issued') return `${base} số ${b.number}/${b.year}`;
+    if (type === 'guidance.issued') return `${base} số ${b.number}/${b.year}`;
     if (type === 'dossier.field_edited' && b.path) return `${base}: ${FIELD_LABELS[b.path] ?? b.path}`;
   } catch {
     /* label only */

@@ -93,9 +93,12 @@ export function usePageImports(dossierId: string, onStored: () => void) {
   }, [running, poll]);
   // Leaving the dossier mid-import: the import goes on (its progress shows again when the
   // dossier is reopened); the header must not say "saving" meanwhile.
-  useEffect(() => () => {
-    if (Object.values(jobsRef.current).some(isActive)) report({ kind: 'idle' });
-  }, [report]);
+  useEffect(
+    () => () => {
+      if (Object.values(jobsRef.current).some(isActive)) report({ kind: 'idle' });
+    },
+    [report],
+  );
 
   /** Starts an import; returns the refusal message, or null. */
   const start = useCallback(

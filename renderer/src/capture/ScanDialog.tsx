@@ -22,7 +22,7 @@ interface Choice {
 
 function defaults(d: ScannerDevice, last: Partial<Choice> | null): Choice {
   const res = d.resolutions.length ? d.resolutions : [300];
-  const pick = <T,>(list: readonly T[], want: T | undefined, fallback: T): T => (want !== undefined && list.includes(want) ? want : list.includes(fallback) ? fallback : list[0] ?? fallback);
+  const pick = <T,>(list: readonly T[], want: T | undefined, fallback: T): T => (want !== undefined && list.includes(want) ? want : list.includes(fallback) ? fallback : (list[0] ?? fallback));
   const resolution = res.includes(last?.resolution ?? 300) ? (last?.resolution ?? 300) : res.reduce((a, b) => (Math.abs(b - 300) < Math.abs(a - 300) ? b : a));
   return {
     device: d.name,
@@ -108,7 +108,16 @@ export function ScanDialog({ dossierId, componentId, componentName, onClose }: {
       setFieldErrors(r.error.fields ?? {});
       return;
     }
-    setJob({ jobId: r.value.jobId, state: 'scanning', pagesDone: 0, pagesRequested: pages ?? (choice.source === 'flatbed' ? 1 : null), message: null, pageIds: [], startedAt: Date.now(), finishedAt: null });
+    setJob({
+      jobId: r.value.jobId,
+      state: 'scanning',
+      pagesDone: 0,
+      pagesRequested: pages ?? (choice.source === 'flatbed' ? 1 : null),
+      message: null,
+      pageIds: [],
+      startedAt: Date.now(),
+      finishedAt: null,
+    });
   }
 
   async function cancel() {

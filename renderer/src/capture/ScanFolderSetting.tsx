@@ -34,8 +34,8 @@ export function ScanFolderSetting() {
     <div className="panel" data-testid="scan-folder-setting">
       <h2>Thư mục quét (hộp chờ)</h2>
       <p className="small muted">
-        Thư mục mà phần mềm của máy quét lưu tệp vào. Ứng dụng tự nhận các tệp JPEG, PNG, TIFF, PDF đã ghi xong vào "Hộp chờ", rồi chuyển tệp gốc vào thư mục con
-        "đã nhập" (tệp lỗi vào "lỗi"). Để trống để tắt.
+        Thư mục mà phần mềm của máy quét lưu tệp vào. Ứng dụng tự nhận các tệp JPEG, PNG, TIFF, PDF đã ghi xong vào "Hộp chờ", rồi chuyển tệp gốc vào thư mục con "đã nhập" (tệp lỗi vào "lỗi"). Để
+        trống để tắt.
       </p>
       <form
         className="cap-folder"
@@ -46,14 +46,7 @@ export function ScanFolderSetting() {
       >
         <div className={`field${error ? ' has-error' : ''}`}>
           <label htmlFor={id}>Đường dẫn thư mục</label>
-          <input
-            id={id}
-            data-testid="scan-folder-path"
-            value={value}
-            placeholder="Ví dụ: D:\Scan hoặc \\may-chu\scan"
-            onChange={(e) => setValue(e.target.value)}
-            aria-invalid={!!error}
-          />
+          <input id={id} data-testid="scan-folder-path" value={value} placeholder="Ví dụ: D:\Scan hoặc \\may-chu\scan" onChange={(e) => setValue(e.target.value)} aria-invalid={!!error} />
           {error && (
             <div className="field-msg error" role="alert" data-testid="scan-folder-error">
               {error}
@@ -65,11 +58,7 @@ export function ScanFolderSetting() {
         </button>
       </form>
       <div className="small" data-testid="scan-folder-state">
-        {state?.path
-          ? state.watching
-            ? `Đang theo dõi: ${state.path}`
-            : `Chưa theo dõi được: ${state.problem ?? state.path}`
-          : 'Chưa đặt thư mục quét.'}
+        {state?.path ? (state.watching ? `Đang theo dõi: ${state.path}` : `Chưa theo dõi được: ${state.problem ?? state.path}`) : 'Chưa đặt thư mục quét.'}
         {saved && ' · Đã lưu.'}
       </div>
     </div>

@@ -1,8 +1,13 @@
 // Never a blank screen: a render error shows a Vietnamese message and a way back.
 import { Component, type ErrorInfo, type ReactNode } from 'react';
 
-interface Props { children: ReactNode; onReset?: () => void }
-interface State { error: Error | null }
+interface Props {
+  children: ReactNode;
+  onReset?: () => void;
+}
+interface State {
+  error: Error | null;
+}
 
 export class ErrorBoundary extends Component<Props, State> {
   override state: State = { error: null };

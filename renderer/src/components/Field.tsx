@@ -19,7 +19,12 @@ export function Field({ label, required, error, hint, name, className, children 
     <div className={`field${error ? ' has-error' : ''}${className ? ` ${className}` : ''}`}>
       <label htmlFor={id}>
         {label}
-        {required ? <span className="req" aria-hidden="true"> *</span> : null}
+        {required ? (
+          <span className="req" aria-hidden="true">
+            {' '}
+            *
+          </span>
+        ) : null}
       </label>
       {children({ id, 'aria-invalid': !!error, 'aria-describedby': error || hint ? msgId : undefined })}
       {error ? (

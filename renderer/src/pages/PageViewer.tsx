@@ -171,7 +171,13 @@ export function PageViewer({
         <div className="pg-viewer-body">
           <div className="pg-viewer-imgcol">
             <div className="actions" role="group" aria-label="Kiểu ảnh trang">
-              <button type="button" className={`btn small${view === 'display' ? ' primary' : ''}`} aria-pressed={view === 'display'} onClick={() => setView('display')} data-testid="viewer-view-display">
+              <button
+                type="button"
+                className={`btn small${view === 'display' ? ' primary' : ''}`}
+                aria-pressed={view === 'display'}
+                onClick={() => setView('display')}
+                data-testid="viewer-view-display"
+              >
                 Bản gốc
               </button>
               <button
@@ -212,20 +218,17 @@ export function PageViewer({
               </button>
             </div>
             {editing ? (
-              <textarea
-                value={draft}
-                onChange={(e) => setDraft(e.target.value)}
-                spellCheck={false}
-                lang="vi"
-                aria-label="Nội dung chữ của trang"
-                data-testid="viewer-text"
-              />
+              <textarea value={draft} onChange={(e) => setDraft(e.target.value)} spellCheck={false} lang="vi" aria-label="Nội dung chữ của trang" data-testid="viewer-text" />
             ) : (
               <div className="pg-read" data-testid="viewer-read">
                 {draft.split(/(\s+)/).map((w, i) => (lowSet.has(w) ? <mark key={i}>{w}</mark> : <span key={i}>{w}</span>))}
               </div>
             )}
-            {text?.correctedAt ? <p className="small muted" data-testid="viewer-corrected">Đã sửa bởi {text.correctedBy}</p> : null}
+            {text?.correctedAt ? (
+              <p className="small muted" data-testid="viewer-corrected">
+                Đã sửa bởi {text.correctedBy}
+              </p>
+            ) : null}
             {low.length > 0 && (
               <div className="pg-low" data-testid="viewer-low">
                 <span className="small">Chữ nhận dạng chưa chắc chắn (độ tin cậy dưới {LOW_CONFIDENCE}%):</span>

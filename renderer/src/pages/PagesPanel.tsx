@@ -141,7 +141,7 @@ export function PagesPanel({ dossierId, components, results = [] }: { dossierId:
   }
 
   async function rotate(p: PageInfo) {
-    const r = await api['pages.rotate']({ pageId: p.id, rotation: (((p.rotation + 90) % 360) as PageRotation) });
+    const r = await api['pages.rotate']({ pageId: p.id, rotation: ((p.rotation + 90) % 360) as PageRotation });
     if (!r.ok) return setError(r.error.message);
     await loadList();
   }
@@ -401,7 +401,15 @@ function ComponentPages(props: {
                     <button type="button" className="btn small" disabled={i === 0} onClick={() => props.onMove(i, -1)} title="Lên trước" aria-label="Lên trước" data-testid="page-up">
                       ↑
                     </button>
-                    <button type="button" className="btn small" disabled={i === pages.length - 1} onClick={() => props.onMove(i, 1)} title="Xuống sau" aria-label="Xuống sau" data-testid="page-down">
+                    <button
+                      type="button"
+                      className="btn small"
+                      disabled={i === pages.length - 1}
+                      onClick={() => props.onMove(i, 1)}
+                      title="Xuống sau"
+                      aria-label="Xuống sau"
+                      data-testid="page-down"
+                    >
                       ↓
                     </button>
                     <button type="button" className="btn small" onClick={() => props.onRotate(p)} title="Xoay 90°" aria-label="Xoay 90 độ" data-testid="page-rotate">

@@ -21,17 +21,7 @@ export function resultTargets(results: DossierResult[]): DossierComponent[] {
   return results.map((r) => ({ componentId: r.resultId, name: r.name, original: 0, certified: 0, photocopy: 0, received: true }));
 }
 
-export function ResultsPanel({
-  dossierId,
-  status,
-  results,
-  onChange,
-}: {
-  dossierId: string;
-  status: DossierStatus;
-  results: DossierResult[];
-  onChange: (r: DossierResult[]) => void;
-}) {
+export function ResultsPanel({ dossierId, status, results, onChange }: { dossierId: string; status: DossierStatus; results: DossierResult[]; onChange: (r: DossierResult[]) => void }) {
   const [name, setName] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);

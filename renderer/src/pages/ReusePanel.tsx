@@ -107,17 +107,11 @@ export function ReusePanel({
                   </>
                 ) : (
                   <>
-                    <strong>{c.componentName}</strong> · {c.pageCount} trang · hồ sơ <span className="mono">{c.dossierCode}</span> ({c.procedureName}), số hoá{' '}
-                    {formatDate(c.digitisedAt)}
+                    <strong>{c.componentName}</strong> · {c.pageCount} trang · hồ sơ <span className="mono">{c.dossierCode}</span> ({c.procedureName}), số hoá {formatDate(c.digitisedAt)}
                   </>
                 )}
               </label>
-              <select
-                value={target(c)}
-                aria-label="Đính kèm vào thành phần"
-                onChange={(e) => set(c, true, e.target.value)}
-                data-testid={`reuse-target-${c.componentId}`}
-              >
+              <select value={target(c)} aria-label="Đính kèm vào thành phần" onChange={(e) => set(c, true, e.target.value)} data-testid={`reuse-target-${c.componentId}`}>
                 {components.map((x) => (
                   <option key={x.id} value={x.id}>
                     {x.name.length > 40 ? x.name.slice(0, 39) + '…' : x.name}

@@ -189,7 +189,12 @@ export function ReviewForm({ dossierId, componentId, onDecided }: { dossierId: s
               {(p) => <input {...p} value={form.hieuLucDen} disabled={form.vinhVien} onChange={(e) => set('hieuLucDen', e.target.value)} data-testid="review-hieuLucDen" />}
             </Field>
             <label className="small">
-              <input type="checkbox" checked={form.vinhVien} onChange={(e) => setForm({ ...form, vinhVien: e.target.checked, hieuLucDen: e.target.checked ? '' : form.hieuLucDen })} data-testid="review-vinhVien" />{' '}
+              <input
+                type="checkbox"
+                checked={form.vinhVien}
+                onChange={(e) => setForm({ ...form, vinhVien: e.target.checked, hieuLucDen: e.target.checked ? '' : form.hieuLucDen })}
+                data-testid="review-vinhVien"
+              />{' '}
               Vĩnh viễn
             </label>
           </div>
@@ -207,13 +212,7 @@ export function ReviewForm({ dossierId, componentId, onDecided }: { dossierId: s
                 Xác nhận không duyệt
               </button>
             ) : (
-              <button
-                type="button"
-                className="btn danger-outline"
-                disabled={busy || !review.pages.length}
-                onClick={() => setRejecting(true)}
-                data-testid="review-reject"
-              >
+              <button type="button" className="btn danger-outline" disabled={busy || !review.pages.length} onClick={() => setRejecting(true)} data-testid="review-reject">
                 Không duyệt <kbd>R</kbd>
               </button>
             )}

@@ -127,8 +127,7 @@ function ProcedureForm({ initial, isNew, onSaved, onCancel }: { initial: Procedu
   const { report } = useSaveStatus();
 
   const set = <K extends keyof Procedure>(k: K, v: Procedure[K]) => setP((cur) => ({ ...cur, [k]: v }));
-  const setComp = (i: number, patch: Partial<ProcedureComponent>) =>
-    setP((cur) => ({ ...cur, components: cur.components.map((c, j) => (j === i ? { ...c, ...patch } : c)) }));
+  const setComp = (i: number, patch: Partial<ProcedureComponent>) => setP((cur) => ({ ...cur, components: cur.components.map((c, j) => (j === i ? { ...c, ...patch } : c)) }));
 
   async function save() {
     const processing = toProcessing(p.processing.kind, procValue);
@@ -212,9 +211,7 @@ function ProcedureForm({ initial, isNew, onSaved, onCancel }: { initial: Procedu
           {(f) => <input {...f} type="text" disabled={p.processing.kind === 'none'} value={procValue} onChange={(e) => setProcValue(e.target.value)} />}
         </Field>
         <Field label="Lệ phí (đồng)" name="fee.amount" error={errors['fee.amount']}>
-          {(f) => (
-            <input {...f} type="number" min={0} value={p.fee.amount} onChange={(e) => set('fee', { ...p.fee, amount: Math.max(0, Math.floor(Number(e.target.value) || 0)) })} />
-          )}
+          {(f) => <input {...f} type="number" min={0} value={p.fee.amount} onChange={(e) => set('fee', { ...p.fee, amount: Math.max(0, Math.floor(Number(e.target.value) || 0)) })} />}
         </Field>
         <Field label="Ghi chú lệ phí" name="fee.description" error={errors['fee.description']} className="span-3">
           {(f) => <input {...f} type="text" value={p.fee.description} onChange={(e) => set('fee', { ...p.fee, description: e.target.value })} />}
@@ -259,7 +256,17 @@ function ProcedureForm({ initial, isNew, onSaved, onCancel }: { initial: Procedu
                 <input type="checkbox" aria-label="Bắt buộc" checked={c.required} onChange={(e) => setComp(i, { required: e.target.checked })} />
               </td>
               <td>
-                <button type="button" className="btn small" aria-label="Xoá giấy tờ" onClick={() => set('components', p.components.filter((_, j) => j !== i))}>
+                <button
+                  type="button"
+                  className="btn small"
+                  aria-label="Xoá giấy tờ"
+                  onClick={() =>
+                    set(
+                      'components',
+                      p.components.filter((_, j) => j !== i),
+                    )
+                  }
+                >
                   ✕
                 </button>
               </td>
@@ -270,9 +277,7 @@ function ProcedureForm({ initial, isNew, onSaved, onCancel }: { initial: Procedu
       <button
         type="button"
         className="btn small"
-        onClick={() =>
-          set('components', [...p.components, { id: nextComponentId(p.components), name: '', original: 1, certified: 0, photocopy: 0, required: true }])
-        }
+        onClick={() => set('components', [...p.components, { id: nextComponentId(p.components), name: '', original: 1, certified: 0, photocopy: 0, required: true }])}
       >
         + Thêm giấy tờ
       </button>

@@ -27,15 +27,7 @@ export function isOverdue(d: Pick<DossierSummary, 'status' | 'appointmentAt'>, n
   return d.appointmentAt !== null && d.appointmentAt < now && !FINISHED_STATUSES.has(d.status);
 }
 
-export function DossierListScreen({
-  initial,
-  onState,
-  onOpen,
-}: {
-  initial: ListState | null;
-  onState: (s: ListState) => void;
-  onOpen: (id: string) => void;
-}) {
+export function DossierListScreen({ initial, onState, onOpen }: { initial: ListState | null; onState: (s: ListState) => void; onOpen: (id: string) => void }) {
   const [s, setS] = useState<ListState>(initial ?? EMPTY);
   const debouncedQuery = useDebounced(s.query, 200);
   const rowRefs = useRef<(HTMLTableRowElement | null)[]>([]);
@@ -162,11 +154,29 @@ export function DossierListScreen({
           </label>
           <label className={`inline${dateErrors.from ? ' has-error' : ''}`} title={dateErrors.from}>
             Từ ngày
-            <input type="text" className="date-input" placeholder="dd/mm/yyyy" maxLength={10} value={s.from} data-testid="filter-from" onChange={(e) => update({ from: e.target.value })} onBlur={(e) => normalizeTypedDate(e.target.value, Date.now()) !== e.target.value && update({ from: normalizeTypedDate(e.target.value, Date.now()) })} />
+            <input
+              type="text"
+              className="date-input"
+              placeholder="dd/mm/yyyy"
+              maxLength={10}
+              value={s.from}
+              data-testid="filter-from"
+              onChange={(e) => update({ from: e.target.value })}
+              onBlur={(e) => normalizeTypedDate(e.target.value, Date.now()) !== e.target.value && update({ from: normalizeTypedDate(e.target.value, Date.now()) })}
+            />
           </label>
           <label className={`inline${dateErrors.to ? ' has-error' : ''}`} title={dateErrors.to}>
             Đến ngày
-            <input type="text" className="date-input" placeholder="dd/mm/yyyy" maxLength={10} value={s.to} data-testid="filter-to" onChange={(e) => update({ to: e.target.value })} onBlur={(e) => normalizeTypedDate(e.target.value, Date.now()) !== e.target.value && update({ to: normalizeTypedDate(e.target.value, Date.now()) })} />
+            <input
+              type="text"
+              className="date-input"
+              placeholder="dd/mm/yyyy"
+              maxLength={10}
+              value={s.to}
+              data-testid="filter-to"
+              onChange={(e) => update({ to: e.target.value })}
+              onBlur={(e) => normalizeTypedDate(e.target.value, Date.now()) !== e.target.value && update({ to: normalizeTypedDate(e.target.value, Date.now()) })}
+            />
           </label>
           <button type="button" className="btn small" onClick={() => setS(EMPTY)} data-testid="filter-clear">
             Xoá lọc

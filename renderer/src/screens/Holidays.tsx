@@ -93,9 +93,7 @@ export function HolidaysScreen() {
               ))}
             </select>
           </label>
-          <span className="muted small">
-            Ngày nghỉ lễ theo Điều 112 Bộ luật Lao động được tính sẵn; ngày nghỉ Tết, nghỉ bù và ngày làm bù theo thông báo hằng năm do đơn vị nhập.
-          </span>
+          <span className="muted small">Ngày nghỉ lễ theo Điều 112 Bộ luật Lao động được tính sẵn; ngày nghỉ Tết, nghỉ bù và ngày làm bù theo thông báo hằng năm do đơn vị nhập.</span>
         </div>
         <ErrorBox message={error} testId="holiday-error" />
         <div className="table-wrap">
@@ -160,7 +158,18 @@ export function HolidaysScreen() {
       >
         <h2>Thêm ngày</h2>
         <Field label="Ngày" required name="date" error={errors.date} hint="dd/mm/yyyy">
-          {(f) => <input {...f} type="text" placeholder="dd/mm/yyyy" maxLength={10} value={date} onChange={(e) => setDate(e.target.value)} onBlur={(e) => setDate(normalizeTypedDate(e.target.value, Date.now()))} data-testid="holiday-date" />}
+          {(f) => (
+            <input
+              {...f}
+              type="text"
+              placeholder="dd/mm/yyyy"
+              maxLength={10}
+              value={date}
+              onChange={(e) => setDate(e.target.value)}
+              onBlur={(e) => setDate(normalizeTypedDate(e.target.value, Date.now()))}
+              data-testid="holiday-date"
+            />
+          )}
         </Field>
         <Field label="Tên" required name="name" error={errors.name}>
           {(f) => <input {...f} type="text" placeholder="VD: Nghỉ Tết Nguyên đán" value={name} onChange={(e) => setName(e.target.value)} data-testid="holiday-name" />}

@@ -73,15 +73,7 @@ function componentsFor(p: Procedure): CompState {
   return out;
 }
 
-export function IntakeScreen({
-  settings,
-  onNew,
-  onOpenDossier,
-}: {
-  settings: UnitSettings;
-  onNew: () => void;
-  onOpenDossier: (id: string) => void;
-}) {
+export function IntakeScreen({ settings, onNew, onOpenDossier }: { settings: UnitSettings; onNew: () => void; onOpenDossier: (id: string) => void }) {
   const { report } = useSaveStatus();
   const [procedure, setProcedure] = useState<Procedure | null>(null);
   const [applicant, setApplicant] = useState<ApplicantForm>(EMPTY_APPLICANT);
@@ -113,10 +105,7 @@ export function IntakeScreen({
   const newRef = useRef<HTMLButtonElement>(null);
   const reasonRef = useRef<HTMLTextAreaElement>(null);
 
-  const draftData: IntakeDraftData = useMemo(
-    () => ({ procedure, applicant, components: comps, delivery, copies, note }),
-    [procedure, applicant, comps, delivery, copies, note],
-  );
+  const draftData: IntakeDraftData = useMemo(() => ({ procedure, applicant, components: comps, delivery, copies, note }), [procedure, applicant, comps, delivery, copies, note]);
 
   // ---------- drafts ----------
   useEffect(() => {
@@ -553,7 +542,7 @@ export function IntakeScreen({
   }
 
   async function retryForm() {
-    if (!result || !(result.dossierId)) return;
+    if (!result || !result.dossierId) return;
     const f = await api['forms.render']({ kind: result.kind, id: result.dossierId });
     setResult({ ...result, form: f.ok ? f.value : null, formError: f.ok ? undefined : f.error.message });
   }
@@ -794,7 +783,6 @@ export function IntakeScreen({
               </div>
             )}
           </div>
-
         </section>
 
         <section className="col-right">
@@ -829,13 +817,7 @@ export function IntakeScreen({
                       return (
                         <tr key={c.id} className={s.received ? 'ticked' : c.required ? 'missing' : undefined} data-testid="component-row">
                           <td className="c-check">
-                            <input
-                              id={cid}
-                              type="checkbox"
-                              checked={s.received}
-                              data-testid={`component-check-${c.id}`}
-                              onChange={(e) => setComp(c.id, { received: e.target.checked })}
-                            />
+                            <input id={cid} type="checkbox" checked={s.received} data-testid={`component-check-${c.id}`} onChange={(e) => setComp(c.id, { received: e.target.checked })} />
                           </td>
                           <td>
                             <label htmlFor={cid}>
@@ -886,14 +868,7 @@ export function IntakeScreen({
                   </fieldset>
                   <label className="copies">
                     Số bộ
-                    <input
-                      type="number"
-                      min={1}
-                      max={99}
-                      value={copies}
-                      data-testid="copies"
-                      onChange={(e) => setCopies(Math.max(1, Math.min(99, Number(e.target.value) || 1)))}
-                    />
+                    <input type="number" min={1} max={99} value={copies} data-testid="copies" onChange={(e) => setCopies(Math.max(1, Math.min(99, Number(e.target.value) || 1)))} />
                   </label>
                 </div>
               </>
@@ -901,77 +876,72 @@ export function IntakeScreen({
           </div>
 
           {procedure && (
-            <ReusePanel
-              idNumber={applicant.idNumber.replace(/\s+/g, '')}
-              components={procedure.components.map((c) => ({ id: c.id, name: c.name }))}
-              value={reuse}
-              onChange={setReuse}
-            />
+            <ReusePanel idNumber={applicant.idNumber.replace(/\s+/g, '')} components={procedure.components.map((c) => ({ id: c.id, name: c.name }))} value={reuse} onChange={setReuse} />
           )}
           <div className="action-bar">
-          {panel === 'guidance' && (
-            <div className="panel sub-panel" data-testid="guidance-panel">
-              <h3>In hướng dẫn bổ sung (Mẫu 02)</h3>
-              <p className="small">
-                Các giấy tờ chưa đánh dấu sẽ được ghi vào phiếu:{' '}
-                {dossierComponents()
-                  .filter((c) => !c.received)
-                  .map((c) => c.name)
-                  .join('; ') || '—'}
-              </p>
-              <label htmlFor="guidance-reason">Lý do</label>
-              <textarea id="guidance-reason" ref={reasonRef} rows={2} value={reason} data-testid="guidance-reason" onChange={(e) => setReason(e.target.value)} />
-              <div className="actions">
-                <button type="button" className="btn primary" disabled={busy} onClick={() => void printGuidance()} data-testid="guidance-print">
-                  In phiếu hướng dẫn <kbd>Ctrl+Enter</kbd>
-                </button>
-                <button type="button" className="btn" onClick={() => setPanel('none')}>
-                  Đóng <kbd>Esc</kbd>
-                </button>
+            {panel === 'guidance' && (
+              <div className="panel sub-panel" data-testid="guidance-panel">
+                <h3>In hướng dẫn bổ sung (Mẫu 02)</h3>
+                <p className="small">
+                  Các giấy tờ chưa đánh dấu sẽ được ghi vào phiếu:{' '}
+                  {dossierComponents()
+                    .filter((c) => !c.received)
+                    .map((c) => c.name)
+                    .join('; ') || '—'}
+                </p>
+                <label htmlFor="guidance-reason">Lý do</label>
+                <textarea id="guidance-reason" ref={reasonRef} rows={2} value={reason} data-testid="guidance-reason" onChange={(e) => setReason(e.target.value)} />
+                <div className="actions">
+                  <button type="button" className="btn primary" disabled={busy} onClick={() => void printGuidance()} data-testid="guidance-print">
+                    In phiếu hướng dẫn <kbd>Ctrl+Enter</kbd>
+                  </button>
+                  <button type="button" className="btn" onClick={() => setPanel('none')}>
+                    Đóng <kbd>Esc</kbd>
+                  </button>
+                </div>
               </div>
-            </div>
-          )}
-          {panel === 'refuse' && (
-            <div className="panel sub-panel" data-testid="refuse-panel">
-              <h3>Từ chối tiếp nhận (Mẫu 03)</h3>
-              <label htmlFor="refuse-reason">Lý do từ chối (in trên phiếu)</label>
-              <textarea id="refuse-reason" ref={reasonRef} rows={2} value={reason} data-testid="refuse-reason" onChange={(e) => setReason(e.target.value)} />
-              <div className="actions">
-                <button type="button" className="btn danger" disabled={busy} onClick={() => void refuse()} data-testid="refuse-confirm">
-                  Từ chối và in phiếu <kbd>Ctrl+Enter</kbd>
-                </button>
-                <button type="button" className="btn" onClick={() => setPanel('none')}>
-                  Đóng <kbd>Esc</kbd>
-                </button>
-              </div>
-            </div>
-          )}
-
-          <ErrorBox message={message} testId="intake-error" />
-          <div className="intake-actions">
-            {complete || !procedure ? (
-              <button ref={primaryRef} type="button" className="btn primary big" disabled={busy || !!draftOffer} onClick={() => void receive()} data-testid="save-receipt">
-                {busy ? 'Đang lưu…' : 'Lưu và in phiếu hẹn (Mẫu 01)'} <kbd>Ctrl+Enter</kbd>
-              </button>
-            ) : (
-              <>
-                <button type="button" className="btn big incomplete" disabled data-testid="save-receipt" aria-describedby="missing-list">
-                  Hồ sơ chưa đủ: thiếu {missingRequired.length} giấy tờ bắt buộc
-                </button>
-                <button ref={primaryRef} type="button" className="btn primary" disabled={busy} onClick={openGuidance} data-testid="open-guidance">
-                  In hướng dẫn bổ sung (Mẫu 02)
-                </button>
-              </>
             )}
-            <button type="button" className="btn danger-outline" disabled={busy || !procedure} onClick={openRefuse} data-testid="open-refuse">
-              Từ chối tiếp nhận (Mẫu 03)
-            </button>
-          </div>
-          {!complete && procedure && (
-            <div id="missing-list" className="muted small">
-              Thiếu: {missingRequired.map((c) => c.name).join('; ')}
+            {panel === 'refuse' && (
+              <div className="panel sub-panel" data-testid="refuse-panel">
+                <h3>Từ chối tiếp nhận (Mẫu 03)</h3>
+                <label htmlFor="refuse-reason">Lý do từ chối (in trên phiếu)</label>
+                <textarea id="refuse-reason" ref={reasonRef} rows={2} value={reason} data-testid="refuse-reason" onChange={(e) => setReason(e.target.value)} />
+                <div className="actions">
+                  <button type="button" className="btn danger" disabled={busy} onClick={() => void refuse()} data-testid="refuse-confirm">
+                    Từ chối và in phiếu <kbd>Ctrl+Enter</kbd>
+                  </button>
+                  <button type="button" className="btn" onClick={() => setPanel('none')}>
+                    Đóng <kbd>Esc</kbd>
+                  </button>
+                </div>
+              </div>
+            )}
+
+            <ErrorBox message={message} testId="intake-error" />
+            <div className="intake-actions">
+              {complete || !procedure ? (
+                <button ref={primaryRef} type="button" className="btn primary big" disabled={busy || !!draftOffer} onClick={() => void receive()} data-testid="save-receipt">
+                  {busy ? 'Đang lưu…' : 'Lưu và in phiếu hẹn (Mẫu 01)'} <kbd>Ctrl+Enter</kbd>
+                </button>
+              ) : (
+                <>
+                  <button type="button" className="btn big incomplete" disabled data-testid="save-receipt" aria-describedby="missing-list">
+                    Hồ sơ chưa đủ: thiếu {missingRequired.length} giấy tờ bắt buộc
+                  </button>
+                  <button ref={primaryRef} type="button" className="btn primary" disabled={busy} onClick={openGuidance} data-testid="open-guidance">
+                    In hướng dẫn bổ sung (Mẫu 02)
+                  </button>
+                </>
+              )}
+              <button type="button" className="btn danger-outline" disabled={busy || !procedure} onClick={openRefuse} data-testid="open-refuse">
+                Từ chối tiếp nhận (Mẫu 03)
+              </button>
             </div>
-          )}
+            {!complete && procedure && (
+              <div id="missing-list" className="muted small">
+                Thiếu: {missingRequired.map((c) => c.name).join('; ')}
+              </div>
+            )}
           </div>
         </section>
       </div>
@@ -1012,9 +982,7 @@ function IntakeResult({
   return (
     <div className="intake-result" data-testid="intake-result" data-kind={result.kind}>
       <div className="panel result-summary">
-        <div className="result-kind">
-          {result.kind === 'mau01' ? 'Đã tiếp nhận hồ sơ' : result.kind === 'mau02' ? 'Đã lập phiếu hướng dẫn bổ sung' : 'Đã từ chối tiếp nhận'}
-        </div>
+        <div className="result-kind">{result.kind === 'mau01' ? 'Đã tiếp nhận hồ sơ' : result.kind === 'mau02' ? 'Đã lập phiếu hướng dẫn bổ sung' : 'Đã từ chối tiếp nhận'}</div>
         {result.code && (
           <>
             <div className="result-label">Mã hồ sơ</div>

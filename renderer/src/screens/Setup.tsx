@@ -37,10 +37,11 @@ const hhmm = z.string().transform((s, ctx) => {
   return m;
 });
 const setupFormSchema = unitSettingsSchema.extend({
-  unitCode: z.string().transform((s) => s.trim().toUpperCase()).pipe(unitSettingsSchema.shape.unitCode),
-  workingHours: z
-    .object({ morningStart: hhmm, morningEnd: hhmm, afternoonStart: hhmm, afternoonEnd: hhmm })
-    .pipe(unitSettingsSchema.shape.workingHours),
+  unitCode: z
+    .string()
+    .transform((s) => s.trim().toUpperCase())
+    .pipe(unitSettingsSchema.shape.unitCode),
+  workingHours: z.object({ morningStart: hhmm, morningEnd: hhmm, afternoonStart: hhmm, afternoonEnd: hhmm }).pipe(unitSettingsSchema.shape.workingHours),
 });
 type SetupForm = z.input<typeof setupFormSchema>;
 
@@ -88,11 +89,7 @@ export function SetupScreen({ initial, onSaved }: { initial: UnitSettings | null
   return (
     <form className="panel setup" onSubmit={(e) => void submit(e)} data-testid="setup-form" noValidate>
       <h1>{initial ? 'Cài đặt đơn vị' : 'Thiết lập đơn vị lần đầu'}</h1>
-      {!initial && (
-        <p className="muted">
-          Nhập thông tin Bộ phận Một cửa. Các thông tin này được in trên Giấy tiếp nhận và hẹn trả kết quả, và mã định danh đơn vị là phần đầu của mã hồ sơ.
-        </p>
-      )}
+      {!initial && <p className="muted">Nhập thông tin Bộ phận Một cửa. Các thông tin này được in trên Giấy tiếp nhận và hẹn trả kết quả, và mã định danh đơn vị là phần đầu của mã hồ sơ.</p>}
       <ErrorBox message={message} testId="setup-error" />
       <div className="grid-2">
         {TEXT_FIELDS.map((f, i) => (

@@ -35,10 +35,6 @@ export async function callOrThrow<C extends Channel>(channel: C, input: CallInpu
 }
 
 /** One contract call as a query: key [channel, input]. */
-export function useCall<C extends Channel>(
-  channel: C,
-  input: CallInput<C>,
-  opts: Omit<UseQueryOptions<CallOutput<C>, CallFailed>, 'queryKey' | 'queryFn'> = {},
-) {
+export function useCall<C extends Channel>(channel: C, input: CallInput<C>, opts: Omit<UseQueryOptions<CallOutput<C>, CallFailed>, 'queryKey' | 'queryFn'> = {}) {
   return useQuery<CallOutput<C>, CallFailed>({ queryKey: [channel, input], queryFn: () => callOrThrow(channel, input), ...opts });
 }

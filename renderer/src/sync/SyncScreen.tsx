@@ -64,16 +64,22 @@ export function SyncScreen({ status, refresh, onOpenDossier }: { status: SyncSta
         )}
         <div className="sync-counts">
           {/* Changes and page files apart: the changes are the rows of the table below, one for one. */}
-          <div className="sync-count" data-testid="sync-count-queued"><b>{status.counts.queued}</b>thay đổi chờ gửi</div>
-          <div className="sync-count" data-testid="sync-count-files"><b>{status.files.queued}</b>trang chờ gửi</div>
-          <div className="sync-count" data-testid="sync-count-sending"><b>{status.counts.sending}</b>đang gửi</div>
-          <div className={`sync-count${status.counts.failed + status.files.failed ? ' failed' : ''}`} data-testid="sync-count-failed"><b>{status.counts.failed + status.files.failed}</b>lỗi</div>
-          <div className="sync-count" data-testid="sync-count-acked"><b>{status.counts.acked}</b>đã gửi</div>
-          <div
-            className={`sync-count${status.downloads.failed ? ' failed' : ''}`}
-            data-testid="sync-count-downloads"
-            title="Trang số hoá do máy khác của đơn vị quét, chưa tải được về máy này"
-          >
+          <div className="sync-count" data-testid="sync-count-queued">
+            <b>{status.counts.queued}</b>thay đổi chờ gửi
+          </div>
+          <div className="sync-count" data-testid="sync-count-files">
+            <b>{status.files.queued}</b>trang chờ gửi
+          </div>
+          <div className="sync-count" data-testid="sync-count-sending">
+            <b>{status.counts.sending}</b>đang gửi
+          </div>
+          <div className={`sync-count${status.counts.failed + status.files.failed ? ' failed' : ''}`} data-testid="sync-count-failed">
+            <b>{status.counts.failed + status.files.failed}</b>lỗi
+          </div>
+          <div className="sync-count" data-testid="sync-count-acked">
+            <b>{status.counts.acked}</b>đã gửi
+          </div>
+          <div className={`sync-count${status.downloads.failed ? ' failed' : ''}`} data-testid="sync-count-downloads" title="Trang số hoá do máy khác của đơn vị quét, chưa tải được về máy này">
             <b>{status.downloads.waiting}</b>trang chờ tải về{status.downloads.failed ? ` (${status.downloads.failed} lỗi)` : ''}
           </div>
         </div>
@@ -82,10 +88,15 @@ export function SyncScreen({ status, refresh, onOpenDossier }: { status: SyncSta
           {status.reachable === false ? ' · Hiện không kết nối được hub của tỉnh.' : ''}
           {status.nextAttemptAt ? ` · Tự thử lại lúc ${vnDateTime(status.nextAttemptAt)}.` : ''}
         </p>
-        {status.lastError ? <div className="alert error small" data-testid="sync-last-error">Lỗi lần trước{status.lastErrorAt ? ` (${vnDateTime(status.lastErrorAt)})` : ''}: {status.lastError}</div> : null}
+        {status.lastError ? (
+          <div className="alert error small" data-testid="sync-last-error">
+            Lỗi lần trước{status.lastErrorAt ? ` (${vnDateTime(status.lastErrorAt)})` : ''}: {status.lastError}
+          </div>
+        ) : null}
         {status.clockWarning ? (
           <div className="alert error small" data-testid="sync-clock-warning">
-            Đồng hồ máy này lệch {Math.abs(skewMin ?? 0)} phút so với máy chủ của tỉnh ({(skewMin ?? 0) > 0 ? 'chậm hơn' : 'nhanh hơn'}). Ngày giờ tiếp nhận và hẹn trả sẽ sai: hãy chỉnh lại giờ của máy.
+            Đồng hồ máy này lệch {Math.abs(skewMin ?? 0)} phút so với máy chủ của tỉnh ({(skewMin ?? 0) > 0 ? 'chậm hơn' : 'nhanh hơn'}). Ngày giờ tiếp nhận và hẹn trả sẽ sai: hãy chỉnh lại giờ
+            của máy.
           </div>
         ) : null}
         <ErrorBox message={error} testId="sync-error" />
@@ -106,7 +117,9 @@ export function SyncScreen({ status, refresh, onOpenDossier }: { status: SyncSta
         </div>
         <h3>Các thay đổi chưa gửi</h3>
         {status.items.length === 0 ? (
-          <p className="muted small" data-testid="sync-items-empty">Không có thay đổi nào chờ gửi.</p>
+          <p className="muted small" data-testid="sync-items-empty">
+            Không có thay đổi nào chờ gửi.
+          </p>
         ) : (
           <div className="sync-items table-wrap">
             <table className="table" data-testid="sync-items">
@@ -145,7 +158,14 @@ export function SyncScreen({ status, refresh, onOpenDossier }: { status: SyncSta
       </section>
       <div>
         <EnrolForm enrolled={!!e} onDone={refresh} />
-        <ConflictList conflicts={conflicts} onChanged={async () => { await loadConflicts(); await refresh(); }} onOpenDossier={onOpenDossier} />
+        <ConflictList
+          conflicts={conflicts}
+          onChanged={async () => {
+            await loadConflicts();
+            await refresh();
+          }}
+          onOpenDossier={onOpenDossier}
+        />
       </div>
     </div>
   );
@@ -184,7 +204,11 @@ function EnrolForm({ enrolled, onDone }: { enrolled: boolean; onDone: () => Prom
   return (
     <section className="panel" aria-labelledby="enrol-title">
       <h3 id="enrol-title">Đăng ký máy với tỉnh</h3>
-      {done ? <div className="alert success small" data-testid="enrol-done" role="status">{done}</div> : null}
+      {done ? (
+        <div className="alert success small" data-testid="enrol-done" role="status">
+          {done}
+        </div>
+      ) : null}
       {!open ? (
         <button type="button" className="btn small" data-testid="enrol-open" onClick={() => setOpen(true)}>
           {enrolled ? 'Đăng ký lại (mã mới của tỉnh)' : 'Đăng ký'}
@@ -201,7 +225,8 @@ function EnrolForm({ enrolled, onDone }: { enrolled: boolean; onDone: () => Prom
             {(p) => <input {...p} value={deviceName} onChange={(e) => setDeviceName(e.target.value)} data-testid="enrol-name" />}
           </Field>
           <label className="small">
-            <input type="checkbox" checked={insecure} onChange={(e) => setInsecure(e.target.checked)} data-testid="enrol-insecure" /> Cho phép HTTP không mã hoá (chỉ khi thử nghiệm trong mạng nội bộ)
+            <input type="checkbox" checked={insecure} onChange={(e) => setInsecure(e.target.checked)} data-testid="enrol-insecure" /> Cho phép HTTP không mã hoá (chỉ khi thử nghiệm trong mạng nội
+            bộ)
           </label>
           <ErrorBox message={error} testId="enrol-error" />
           <div className="actions">
@@ -231,19 +256,24 @@ function ConflictList({ conflicts, onChanged, onOpenDossier }: { conflicts: Sync
       {open.length === 0 ? <p className="muted small">Không có xung đột nào cần xử lý.</p> : null}
       <ErrorBox message={error} testId="conflict-error" />
       {open.map((c) => (
-        <ConflictRow key={c.id} c={c} onOpenDossier={onOpenDossier} onResolve={async (status) => {
-          const r = await api['sync.resolveConflict']({ conflictId: c.id, status, note: '' });
-          if (!r.ok) setError(r.error.message);
-          else setError(null);
-          await onChanged();
-        }} />
+        <ConflictRow
+          key={c.id}
+          c={c}
+          onOpenDossier={onOpenDossier}
+          onResolve={async (status) => {
+            const r = await api['sync.resolveConflict']({ conflictId: c.id, status, note: '' });
+            if (!r.ok) setError(r.error.message);
+            else setError(null);
+            await onChanged();
+          }}
+        />
       ))}
     </section>
   );
 }
 
 function ConflictRow({ c, onResolve, onOpenDossier }: { c: SyncConflict; onResolve: (s: DossierStatus) => Promise<void>; onOpenDossier: (id: string) => void }) {
-  const initial = (typeof c.kept?.value === 'number' ? c.kept.value : c.currentStatus ?? 4) as DossierStatus;
+  const initial = (typeof c.kept?.value === 'number' ? c.kept.value : (c.currentStatus ?? 4)) as DossierStatus;
   const [choice, setChoice] = useState<DossierStatus>(initial);
   const side = (label: string, s: SyncConflict['other'] | null) =>
     s ? (

@@ -59,9 +59,7 @@ export function validateCatalogue(c: unknown): Catalogue {
   const seen = new Map<string, number>();
   o.procedures.forEach((p: unknown, i: number) => {
     const rec = (typeof p === 'object' && p !== null ? p : {}) as Record<string, unknown>;
-    const label =
-      `thủ tục thứ ${i + 1}` +
-      (typeof rec.code === 'string' ? ` (mã ${rec.code}` + (typeof rec.name === 'string' ? `, "${rec.name}")` : ')') : '');
+    const label = `thủ tục thứ ${i + 1}` + (typeof rec.code === 'string' ? ` (mã ${rec.code}` + (typeof rec.name === 'string' ? `, "${rec.name}")` : ')') : '');
     const r = procedureSchema.safeParse(p);
     if (!r.success) {
       const issue = r.error.issues[0]!; // zod reports at least one issue when parsing fails

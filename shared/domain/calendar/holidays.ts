@@ -4,13 +4,7 @@
 import type { HolidayEntry, IsoDate } from '../types';
 import { isoDateOf, parseIsoDate } from '../vnTime';
 import { lunarToSolar, solarToLunar } from './lunar';
-import {
-  HOLIDAY_RULE_SETS,
-  type CompensationRule,
-  type HolidayRule,
-  type HolidayRuleSet,
-  type OfficialNotice,
-} from '../../data/holidayRules';
+import { HOLIDAY_RULE_SETS, type CompensationRule, type HolidayRule, type HolidayRuleSet, type OfficialNotice } from '../../data/holidayRules';
 
 const DAY_MS = 86_400_000;
 

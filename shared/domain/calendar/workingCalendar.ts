@@ -259,12 +259,7 @@ export function computeAppointment(receivedAt: EpochMs, processing: ProcessingTi
  * still counts, and the due date moves later by the working hours of the pause
  * (DOMAIN.md §1; TH GetNgayHenTraBoSung).
  */
-export function addPauseToAppointment(
-  appointmentAt: EpochMs,
-  pauseStart: EpochMs,
-  pauseEnd: EpochMs,
-  cal: WorkingCalendar,
-): EpochMs {
+export function addPauseToAppointment(appointmentAt: EpochMs, pauseStart: EpochMs, pauseEnd: EpochMs, cal: WorkingCalendar): EpochMs {
   const hours = cal.workingHoursBetween(pauseStart, pauseEnd);
   if (hours <= 0) return appointmentAt;
   return cal.addWorkingHours(appointmentAt, hours);
@@ -276,11 +271,7 @@ export function addPauseToAppointment(
  * 5 → 4 (DossierService.transition) and one pulled from another counter or the province
  * (sync/apply.ts, over the whole derived history) both come here, so they give the same date.
  */
-export function appointmentAfterPauses(
-  appointmentAt: EpochMs | null,
-  moves: readonly { from: number | null; to: number | null; at: EpochMs }[],
-  cal: WorkingCalendar,
-): EpochMs | null {
+export function appointmentAfterPauses(appointmentAt: EpochMs | null, moves: readonly { from: number | null; to: number | null; at: EpochMs }[], cal: WorkingCalendar): EpochMs | null {
   let appointment = appointmentAt;
   let pauseStart: EpochMs | null = null;
   for (const m of moves) {
@@ -291,4 +282,3 @@ export function appointmentAfterPauses(
   }
   return appointment;
 }
-

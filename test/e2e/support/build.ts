@@ -25,11 +25,7 @@ function newestMtime(p: string): number {
 function isStale(): boolean {
   if (!fs.existsSync(INDEX)) return true;
   const built = fs.statSync(INDEX).mtimeMs;
-  const sources = Math.max(
-    newestMtime(path.join(ROOT, 'renderer')),
-    newestMtime(path.join(ROOT, 'shared')),
-    newestMtime(path.join(ROOT, 'vite.config.ts')),
-  );
+  const sources = Math.max(newestMtime(path.join(ROOT, 'renderer')), newestMtime(path.join(ROOT, 'shared')), newestMtime(path.join(ROOT, 'vite.config.ts')));
   return sources > built;
 }
 

@@ -70,8 +70,7 @@ export interface TestApp {
 export function openTestApp(opts: { dir?: string; now?: () => number; settings?: UnitSettings | null } = {}): TestApp {
   const dir = opts.dir ?? tempDir();
   const services = openAppServices({ dataDir: dir, now: opts.now, appVersion: 'test' });
-  const raw = async <C extends Channel>(channel: C, input: unknown) =>
-    (await dispatch(services.handlers, channel, input)) as CallResult<CallOutput<C>>;
+  const raw = async <C extends Channel>(channel: C, input: unknown) => (await dispatch(services.handlers, channel, input)) as CallResult<CallOutput<C>>;
   const call = async <C extends Channel>(channel: C, input: CallInput<C>) => {
     const r = await raw<C>(channel, input);
     if (!r.ok) throw Object.assign(new Error(`${channel}: ${r.error.code}: ${r.error.message}`), { callError: r.error });
