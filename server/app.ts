@@ -5,7 +5,7 @@ import { openDb, migrate } from './db';
 import type { Db } from './db';
 import { FsBlobStore } from './blobStore';
 import { Hub } from './hub';
-import type { HubFaults } from './hub';
+import type { HubFaults, StorageLimits } from './hub';
 
 export interface HubConfig {
   databaseUrl: string | undefined;
@@ -43,6 +43,26 @@ export function ensureDataDir(dataDir: string): void {
   }
 }
 
+/**
+ * Storage quotas and cleaning (issue 13 §2) from the environment: HUB_QUOTA_UNIT_GIB,
+ * HUB_QUOTA_DEVICE_GIB, HUB_PARTIAL_TTL_HOURS, HUB_ORPHAN_GRACE_DAYS (unset = the defaults).
+ */
+export function storageFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<StorageLimits> {
+  const out: Partial<StorageLimits> = {};
+  const num = (name: string, scale: number, key: keyof StorageLimits) => {
+    const v = env[name];
+    if (v === undefined || v === '') return;
+    const n = Number(v);
+    if (!(n > 0)) throw new Error(`${name} phải là số dương: ${v}`);
+    out[key] = Math.round(n * scale);
+  };
+  num('HUB_QUOTA_UNIT_GIB', 1024 ** 3, 'perUnitBytes');
+  num('HUB_QUOTA_DEVICE_GIB', 1024 ** 3, 'perDeviceBytes');
+  num('HUB_PARTIAL_TTL_HOURS', 3600_000, 'partialTtlMs');
+  num('HUB_ORPHAN_GRACE_DAYS', 24 * 3600_000, 'orphanGraceMs');
+  return out;
+}
+
 /** Opens the database (PostgreSQL or the embedded PGlite), migrates it and builds the hub. */
 /**
  * The hub's test seam (issue 13 §8), from HUB_TEST_FAULT; unset in production.
@@ -60,7 +80,9 @@ export function faultsFromEnv(env: NodeJS.ProcessEnv = process.env): HubFaults {
   return {};
 }
 
-export async function openHub(cfg: Pick<HubConfig, 'databaseUrl' | 'dataDir'> & { pgliteInMemory?: boolean; poolSize?: number; faults?: HubFaults }): Promise<OpenHub> {
+export async function openHub(
+  cfg: Pick<HubConfig, 'databaseUrl' | 'dataDir'> & { pgliteInMemory?: boolean; poolSize?: number; faults?: HubFaults; storage?: Partial<StorageLimits> },
+): Promise<OpenHub> {
   ensureDataDir(cfg.dataDir);
   const db = await openDb({
     databaseUrl: cfg.databaseUrl,
@@ -79,6 +101,7 @@ export async function openHub(cfg: Pick<HubConfig, 'databaseUrl' | 'dataDir'> & 
     uploadDir: path.join(cfg.dataDir, 'uploads'),
     updatesDir: path.join(cfg.dataDir, 'updates'),
     faults: cfg.faults,
+    storage: cfg.storage ?? storageFromEnv(),
   });
   let recordHead: () => Promise<void>;
   try {

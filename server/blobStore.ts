@@ -15,6 +15,8 @@ export interface BlobStore {
   /** Where a stored blob is (its location as putFile returns it). */
   location(sha256: string): string;
   read(sha256: string): Promise<Buffer>;
+  /** Forgets a blob (the storage clean, once nothing refers to it); no error when absent. */
+  remove(sha256: string): Promise<void>;
   /** The file, or the bytes start…end (inclusive) of it (a resumed download, HTTP Range). */
   stream(sha256: string, range?: { start: number; end: number }): Readable;
 }
@@ -54,6 +56,10 @@ export class FsBlobStore implements BlobStore {
 
   read(sha256: string): Promise<Buffer> {
     return fsp.readFile(this.pathFor(sha256));
+  }
+
+  async remove(sha256: string): Promise<void> {
+    await fsp.rm(this.pathFor(sha256), { force: true });
   }
 
   stream(sha256: string, range?: { start: number; end: number }): Readable {

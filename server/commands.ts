@@ -105,6 +105,20 @@ export const ADMIN_COMMANDS: Record<string, Command> = {
     io.out(ok ? 'Đã thu hồi máy.' : 'Không có máy đang hoạt động với mã này.');
     return ok ? 0 : 1;
   },
+  async 'storage:report'({ hub }, _opts, io) {
+    const mib = (n: number) => (n / 1024 / 1024).toFixed(1);
+    io.out(['đơn vị', 'số tệp', 'MiB', 'đang tải lên', 'MiB đã nhận'].join('\t'));
+    for (const r of await hub.storageReport()) io.out([r.unitCode, r.files, mib(r.bytes), r.partials, mib(r.partialBytes)].join('\t'));
+    io.err(`Hạn mức: ${mib(hub.storage.perUnitBytes)} MiB mỗi đơn vị, ${mib(hub.storage.perDeviceBytes)} MiB mỗi máy.`);
+    return 0;
+  },
+  async 'storage:clean'({ hub }, _opts, io) {
+    const r = await hub.cleanStorage();
+    io.out(
+      `Đã xoá ${r.partials} lượt tải lên dở quá hạn (${(r.partialBytes / 1024 / 1024).toFixed(1)} MiB) và ${r.orphans} tệp không hồ sơ nào dùng (${(r.orphanBytes / 1024 / 1024).toFixed(1)} MiB).`,
+    );
+    return 0;
+  },
   'publish:catalogue': (h, opts, io) => publish('catalogue', h, opts, io),
   'publish:holidays': (h, opts, io) => publish('holidays', h, opts, io),
   async 'export:national'({ db }, opts, io) {

@@ -93,7 +93,28 @@ export interface HubOptions {
   updatesDir?: string;
   /** Enrolment rate limits (issue 13 §4); defaults ENROL_LIMITS. */
   enrolLimits?: Partial<EnrolLimits>;
+  /** Storage quotas and cleaning (issue 13 §2); defaults STORAGE_LIMITS. */
+  storage?: Partial<StorageLimits>;
 }
+
+export interface StorageLimits {
+  /** Bytes a unit may hold: its files plus its devices' open upload sessions (declared sizes). */
+  perUnitBytes: number;
+  /** Bytes one device may hold: the files it sent plus its open upload sessions. */
+  perDeviceBytes: number;
+  /** A partial upload untouched this long is removed by cleanStorage. */
+  partialTtlMs: number;
+  /** A blob no event refers to (and no session needs) is removed once it is this old. */
+  orphanGraceMs: number;
+}
+
+const GiB = 1024 ** 3;
+export const STORAGE_LIMITS: StorageLimits = { perUnitBytes: 20 * GiB, perDeviceBytes: 5 * GiB, partialTtlMs: 48 * 3600_000, orphanGraceMs: 7 * 24 * 3600_000 };
+
+/** HTTP 507 Insufficient Storage: the unit's or the device's quota is used up. */
+export const STATUS_INSUFFICIENT_STORAGE = 507;
+
+const mib = (n: number) => `${(n / 1024 / 1024).toLocaleString('vi-VN', { maximumFractionDigits: 1 })} MiB`;
 
 export interface EnrolLimits {
   /** Failed attempts (unknown, used or expired code) from one address per window. */
@@ -124,6 +145,7 @@ export class Hub {
   readonly now: () => number;
   readonly faults: HubFaults;
   readonly enrolLimits: EnrolLimits;
+  readonly storage: StorageLimits;
   readonly updatesDir: string | null;
   private readonly fileLocks = new Map<string, Promise<unknown>>();
 
@@ -134,6 +156,7 @@ export class Hub {
     this.now = opts.now ?? Date.now;
     this.faults = opts.faults ?? {};
     this.enrolLimits = { ...ENROL_LIMITS, ...opts.enrolLimits };
+    this.storage = { ...STORAGE_LIMITS, ...opts.storage };
     this.updatesDir = opts.updatesDir ?? null;
   }
 
@@ -711,6 +734,7 @@ export class Hub {
       if (own && own.size === size) return { sha256, size, offset: own.offset, complete: own.complete };
       // No session yet, or this device's own one with another size (its own mistake): a fresh
       // session of this device; no other device's session is read or touched.
+      await this.checkQuota(device, sha256, size);
       const temp = this.tempPath(sha256, device.deviceId);
       await fsp.mkdir(this.uploadDir, { recursive: true });
       await fsp.writeFile(temp, Buffer.alloc(0));
@@ -819,6 +843,112 @@ export class Hub {
     });
   }
 
+  /**
+   * Refuses a new session of `size` bytes with 507 when it would take the unit or the device
+   * past its quota (issue 13 §2). Counted: the unit's files, and the open sessions of its
+   * devices by their declared size (this device's own session of this file excepted: it is replaced).
+   */
+  private async checkQuota(device: AuthedDevice, sha256: string, size: number): Promise<void> {
+    const r = await this.db.query<{ unit: string; dev: string }>(
+      `SELECT
+         (SELECT COALESCE(sum(f.size), 0) FROM files f JOIN file_units u ON u.sha256 = f.sha256 WHERE u.unit_code = $1)
+         + (SELECT COALESCE(sum(s.size), 0) FROM uploads s JOIN devices d ON d.device_id = s.device_id
+            WHERE d.unit_code = $1 AND NOT (s.sha256 = $3 AND s.device_id = $2)) AS unit,
+         (SELECT COALESCE(sum(f.size), 0) FROM files f JOIN file_units u ON u.sha256 = f.sha256 WHERE u.unit_code = $1 AND u.device_id = $2)
+         + (SELECT COALESCE(sum(s.size), 0) FROM uploads s WHERE s.device_id = $2 AND s.sha256 <> $3) AS dev`,
+      [device.unitCode, device.deviceId, sha256],
+    );
+    const unit = Number(r.rows[0].unit);
+    const dev = Number(r.rows[0].dev);
+    const { perUnitBytes, perDeviceBytes } = this.storage;
+    if (unit + size > perUnitBytes) {
+      throw new HubError(
+        STATUS_INSUFFICIENT_STORAGE,
+        'quota_unit',
+        `Đơn vị đã dùng hết hạn mức lưu trữ tại tỉnh (${mib(unit)} / ${mib(perUnitBytes)}); trang ${mib(size)} chưa gửi được. Liên hệ cán bộ quản trị của tỉnh để nâng hạn mức.`,
+        { used: unit, quota: perUnitBytes, size },
+      );
+    }
+    if (dev + size > perDeviceBytes) {
+      throw new HubError(
+        STATUS_INSUFFICIENT_STORAGE,
+        'quota_device',
+        `Máy này đã dùng hết hạn mức lưu trữ tại tỉnh (${mib(dev)} / ${mib(perDeviceBytes)}); trang ${mib(size)} chưa gửi được. Liên hệ cán bộ quản trị của tỉnh để nâng hạn mức.`,
+        { used: dev, quota: perDeviceBytes, size },
+      );
+    }
+  }
+
+  // ---------- storage report and cleaning (issue 13 §2) ----------
+
+  /** Bytes and files held per unit, and the open partial uploads of its devices. */
+  async storageReport(): Promise<{ unitCode: string; files: number; bytes: number; partials: number; partialBytes: number }[]> {
+    const r = await this.db.query<{ unit_code: string; files: string; bytes: string; partials: string; partial_bytes: string }>(
+      `SELECT u.code AS unit_code,
+         (SELECT count(*) FROM file_units fu WHERE fu.unit_code = u.code) AS files,
+         (SELECT COALESCE(sum(f.size), 0) FROM files f JOIN file_units fu ON fu.sha256 = f.sha256 WHERE fu.unit_code = u.code) AS bytes,
+         (SELECT count(*) FROM uploads s JOIN devices d ON d.device_id = s.device_id WHERE d.unit_code = u.code) AS partials,
+         (SELECT COALESCE(sum(s.upload_offset), 0) FROM uploads s JOIN devices d ON d.device_id = s.device_id WHERE d.unit_code = u.code) AS partial_bytes
+       FROM units u ORDER BY u.code`,
+    );
+    return r.rows.map((x) => ({ unitCode: x.unit_code, files: Number(x.files), bytes: Number(x.bytes), partials: Number(x.partials), partialBytes: Number(x.partial_bytes) }));
+  }
+
+  /**
+   * Removes partial uploads untouched for `partialTtlMs`, and blobs no event of any unit attaches
+   * and no open session needs, verified more than `orphanGraceMs` ago (the grace covers the
+   * device that has sent the page but not yet the event that attaches it). A blob an event
+   * refers to is never removed.
+   */
+  async cleanStorage(now = this.now()): Promise<{ partials: number; partialBytes: number; orphans: number; orphanBytes: number }> {
+    const out = { partials: 0, partialBytes: 0, orphans: 0, orphanBytes: 0 };
+    const stale = await this.db.query<{ sha256: string; device_id: string; upload_offset: string }>('SELECT sha256, device_id, upload_offset FROM uploads WHERE updated_at < $1', [
+      new Date(now - this.storage.partialTtlMs),
+    ]);
+    for (const s of stale.rows) {
+      await this.withFileLock(s.sha256, async () => {
+        const gone = await this.db.query('DELETE FROM uploads WHERE sha256 = $1 AND device_id = $2 AND updated_at < $3 RETURNING sha256', [
+          s.sha256,
+          s.device_id,
+          new Date(now - this.storage.partialTtlMs),
+        ]);
+        if (!gone.rows.length) return;
+        await fsp.rm(this.tempPath(s.sha256, s.device_id), { force: true });
+        out.partials++;
+        out.partialBytes += Number(s.upload_offset);
+      });
+    }
+    const orphans = await this.db.query<{ sha256: string; size: string }>(
+      `SELECT f.sha256, f.size FROM files f
+       WHERE COALESCE(f.verified_at, f.created_at) < $1
+         AND NOT EXISTS (SELECT 1 FROM events e WHERE e.type = 'dossier.file_attached' AND e.body->'body'->>'sha256' = f.sha256)
+         AND NOT EXISTS (SELECT 1 FROM uploads s WHERE s.sha256 = f.sha256)`,
+      [new Date(now - this.storage.orphanGraceMs)],
+    );
+    for (const o of orphans.rows) {
+      await this.withFileLock(o.sha256, async () => {
+        // Checked again under the file's lock, in the transaction that forgets it: an event that
+        // attached it meanwhile keeps it.
+        const removed = await this.db.transaction(async (tx) => {
+          const still = await tx.query(
+            `SELECT 1 FROM events e WHERE e.type = 'dossier.file_attached' AND e.body->'body'->>'sha256' = $1
+             UNION ALL SELECT 1 FROM uploads s WHERE s.sha256 = $1`,
+            [o.sha256],
+          );
+          if (still.rows.length) return false;
+          await tx.query('DELETE FROM file_units WHERE sha256 = $1', [o.sha256]);
+          await tx.query('DELETE FROM files WHERE sha256 = $1', [o.sha256]);
+          return true;
+        });
+        if (!removed) return;
+        await this.blobs.remove(o.sha256);
+        out.orphans++;
+        out.orphanBytes += Number(o.size);
+      });
+    }
+    return out;
+  }
+
   /** Verified bytes → the blob store, then the file, the unit's grant and the session's end in one transaction. */
   private async finishUpload(device: AuthedDevice, sha256: string, size: number, mime: string): Promise<void> {
     const temp = this.tempPath(sha256, device.deviceId);
@@ -835,7 +965,7 @@ export class Hub {
          ON CONFLICT (sha256) DO UPDATE SET verified = true, path = EXCLUDED.path, verified_at = COALESCE(files.verified_at, now())`,
         [sha256, size, mime, location],
       );
-      await tx.query('INSERT INTO file_units (sha256, unit_code) VALUES ($1, $2) ON CONFLICT DO NOTHING', [sha256, device.unitCode]);
+      await tx.query('INSERT INTO file_units (sha256, unit_code, device_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [sha256, device.unitCode, device.deviceId]);
       await tx.query('DELETE FROM uploads WHERE sha256 = $1 AND device_id = $2', [sha256, device.deviceId]);
     });
   }

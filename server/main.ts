@@ -9,6 +9,10 @@
 //   publish:catalogue --file F --version V [--unit CODE]   publish a catalogue update
 //   publish:holidays --file F --version V [--unit CODE]    publish a holiday-table update
 //   export:national --unit CODE [--since ISO|yyyy-mm-dd] [--out FILE]   DongBoHoSoMC + CapNhatTienDoHoSoMC
+//   storage:report                          bytes and files per unit, open partial uploads
+//   storage:clean                           remove expired partial uploads and blobs no event refers to
+// Quotas: HUB_QUOTA_UNIT_GIB (20), HUB_QUOTA_DEVICE_GIB (5), HUB_PARTIAL_TTL_HOURS (48),
+// HUB_ORPHAN_GRACE_DAYS (7); the serving hub also cleans every hour.
 // Environment: DATABASE_URL (PostgreSQL; none → embedded PGlite in HUB_DATA_DIR, default
 // ./.hub-data), HUB_HOST (127.0.0.1), HUB_PORT (8080, or 8443 with TLS), HUB_TLS_CERT + HUB_TLS_KEY,
 // HUB_WORKERS (serving processes, PostgreSQL only; default one per core, at most 4).
@@ -131,12 +135,17 @@ async function serve(cfg: HubConfig): Promise<number> {
   const opened = await openHub({ ...cfg, faults: faultsFromEnv() });
   channel?.serve(opened);
   const running = await startHubServer(opened.hub, { host: cfg.host, port: cfg.port, tls: cfg.tls });
+  const cleaner = setInterval(() => {
+    opened.hub.cleanStorage().catch((e: unknown) => console.error(`[hub] dọn lưu trữ lỗi: ${(e as Error).message}`));
+  }, 3600_000);
+  cleaner.unref();
   console.error(`[hub] đang phục vụ ${running.url} (giao thức v1, CSDL ${opened.db.kind === 'pg' ? 'PostgreSQL' : `PGlite tại ${cfg.dataDir}`})`);
   if (!cfg.tls && !['127.0.0.1', 'localhost', '::1'].includes(cfg.host)) {
     console.error('[hub] CẢNH BÁO: đang mở HTTP không mã hoá ra mạng; đặt HUB_TLS_CERT/HUB_TLS_KEY hoặc đặt sau một reverse proxy HTTPS.');
   }
   const stop = async () => {
     console.error('[hub] đang dừng…');
+    clearInterval(cleaner);
     await running.close();
     await opened.close();
     process.exit(0); // the lock goes with the 'exit' handler, after the database is closed
@@ -150,7 +159,7 @@ async function main(): Promise<number> {
   const { command, opts } = args(process.argv.slice(2));
   if (command !== 'serve' && !isAdminCommand(command)) {
     throw new Error(
-      `Lệnh không có: ${command}. Các lệnh: serve, migrate, unit:create, enroll:create, devices:list, devices:revoke, enrolments:list, updates:publish, publish:catalogue, publish:holidays, export:national.`,
+      `Lệnh không có: ${command}. Các lệnh: serve, migrate, unit:create, enroll:create, devices:list, devices:revoke, enrolments:list, updates:publish, storage:report, storage:clean, publish:catalogue, publish:holidays, export:national.`,
     );
   }
   const cfg = configFromEnv();

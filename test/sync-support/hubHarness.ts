@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openHub } from '../../server/app';
 import type { OpenHub } from '../../server/app';
+import type { StorageLimits } from '../../server/hub';
 import { startHubServer } from '../../server/http';
 import type { RunningHubServer } from '../../server/http';
 import { SyncClient, enroll } from '../../electron/services/sync/client';
@@ -79,10 +80,10 @@ export interface TestHub extends OpenHub {
   stop(): Promise<void>;
 }
 
-export async function startTestHub(backend: Backend, opts: { poolSize?: number; log?: (l: string) => void } = {}): Promise<TestHub> {
+export async function startTestHub(backend: Backend, opts: { poolSize?: number; log?: (l: string) => void; storage?: Partial<StorageLimits> } = {}): Promise<TestHub> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'hub-test-'));
   const temp = backend === 'pg' ? await createTempDatabase() : null;
-  const opened = await openHub({ databaseUrl: temp?.url, dataDir, pgliteInMemory: true, poolSize: opts.poolSize });
+  const opened = await openHub({ databaseUrl: temp?.url, dataDir, pgliteInMemory: true, poolSize: opts.poolSize, storage: opts.storage });
   const server = await startHubServer(opened.hub, { host: '127.0.0.1', port: 0, log: opts.log ?? (() => undefined) });
   const units = new Set<string>();
   return {

@@ -197,7 +197,8 @@ export class SyncClient {
     if (Number.isFinite(hubTime) && hubTime > 0) this.clockSkewMs = Math.round(hubTime - (sentAt + Date.now()) / 2);
     if (!res.ok) {
       const er = (parseJson(await res.text().catch(() => '')) as ErrorResponse | null)?.error;
-      const retryable = res.status >= 500 || res.status === 429 || res.status === 408;
+      // 507 (the hub's storage quota) does not clear by retrying: the page is marked failed with the hub's reason.
+      const retryable = (res.status >= 500 && res.status !== 507) || res.status === 429 || res.status === 408;
       throw new SyncError(er?.message ?? `Hub trả lời lỗi HTTP ${res.status}.`, res.status, er?.code ?? `http_${res.status}`, retryable, er?.details);
     }
     return res;
