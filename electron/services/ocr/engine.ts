@@ -310,6 +310,9 @@ export async function createOcrPool(options: OcrPoolOptions = {}): Promise<OcrPo
 
   async function read(job: Job, page: PreparedPage, t: { worker: TesseractWorker }): Promise<Read> {
     if (page.turnEvidence.inkShare > READABLE.maxInkShare) return { page, text: '', words: [], confidence: 0, quality: readQuality([]) };
+    // A turn check may still want another read after the pool began to close: tesseract.js
+    // would post to a worker it has already dropped (an unhandled rejection inside it).
+    if (closed) throw new Error('OCR pool terminated');
     const r = await t.worker.recognize(page.image, {}, { text: true, blocks: true });
     const words: OcrWord[] = [];
     const dx = page.offsetX;
