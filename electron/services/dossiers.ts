@@ -27,6 +27,7 @@ import type { CitizenStore } from './citizens';
 import { dossiersByPageText } from './pages/search';
 import { randomUUID } from 'node:crypto';
 import type { OutboxEvent } from './events/outbox';
+import type { ReceivedBody } from '../../shared/sync/protocol';
 import { nextDossierSequence, nextYearlyNumber } from './numbering';
 import type { DossierProjector } from './dossier/projector';
 import type { DossierRepo, DossierRow, DossierValues, StoredLine } from './dossier/repo';
@@ -461,38 +462,37 @@ export class DossierService {
   }
 }
 
+/** The body of `dossier.received` for a new dossier's row (its first status given apart: a refusal starts at 1). */
+export function receivedBody(row: DossierValues, components: DossierComponent[], status: DossierStatus): ReceivedBody {
+  return {
+    code: row.code,
+    procedureCode: row.procedureCode,
+    procedureName: row.procedureName,
+    fieldCode: row.fieldCode,
+    fieldName: row.fieldName,
+    applicant: { fullName: row.applicantName, idNumber: row.idNumber, birthDate: row.birthDate, address: row.address, phone: row.phone, email: row.email },
+    components,
+    copies: row.copies,
+    channel: row.channel,
+    resultDelivery: row.resultDelivery,
+    status,
+    receivedAt: row.receivedAt,
+    appointmentAt: row.appointmentAt,
+    processingHours: row.processingHours,
+    receivedBy: row.receivedBy,
+    note: row.note,
+    registerBook: row.registerBook,
+    registerNo: row.registerNo,
+  };
+}
+
 /**
  * The events of a new dossier: `dossier.received` with the full record; a refusal (Mẫu 03)
  * is a registration (1) refused at once (1 → 3, with the reason).
  */
 function receivedEvents(stream: string, row: DossierValues, components: DossierComponent[], now: EpochMs, reason: string): OutboxEvent[] {
   const refused = row.status === 3;
-  const received: OutboxEvent = {
-    type: 'dossier.received',
-    stream,
-    at: now,
-    actor: row.receivedBy,
-    body: {
-      code: row.code,
-      procedureCode: row.procedureCode,
-      procedureName: row.procedureName,
-      fieldCode: row.fieldCode,
-      fieldName: row.fieldName,
-      applicant: { fullName: row.applicantName, idNumber: row.idNumber, birthDate: row.birthDate, address: row.address, phone: row.phone, email: row.email },
-      components,
-      copies: row.copies,
-      channel: row.channel,
-      resultDelivery: row.resultDelivery,
-      status: refused ? 1 : row.status,
-      receivedAt: row.receivedAt,
-      appointmentAt: row.appointmentAt,
-      processingHours: row.processingHours,
-      receivedBy: row.receivedBy,
-      note: row.note,
-      registerBook: row.registerBook,
-      registerNo: row.registerNo,
-    },
-  };
+  const received: OutboxEvent = { type: 'dossier.received', stream, at: now, actor: row.receivedBy, body: receivedBody(row, components, refused ? 1 : row.status) };
   if (!refused) return [received];
   return [received, { type: 'dossier.status_changed', stream, at: now, actor: row.receivedBy, body: { from: 1, to: 3, note: reason, reason } }];
 }

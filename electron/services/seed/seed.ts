@@ -19,6 +19,7 @@ import type { HolidayStore } from '../holidays';
 import { randomUUID } from 'node:crypto';
 import type { DossierProjector } from '../dossier/projector';
 import type { DossierValues } from '../dossier/repo';
+import { receivedBody } from '../dossiers';
 import type { SyncEvent } from '../../../shared/sync/protocol';
 import { createDemoGenerator } from './demoData';
 
@@ -251,26 +252,7 @@ function demoLog(stream: string, row: DossierValues, components: DossierComponen
     {
       ...envelope(row.receivedAt),
       type: 'dossier.received',
-      body: {
-        code: row.code,
-        procedureCode: row.procedureCode,
-        procedureName: row.procedureName,
-        fieldCode: row.fieldCode,
-        fieldName: row.fieldName,
-        applicant: { fullName: row.applicantName, idNumber: row.idNumber, birthDate: row.birthDate, address: row.address, phone: row.phone, email: row.email },
-        components,
-        copies: row.copies,
-        channel: row.channel,
-        resultDelivery: row.resultDelivery,
-        status: refused ? 1 : 2,
-        receivedAt: row.receivedAt,
-        appointmentAt: row.appointmentAt,
-        processingHours: row.processingHours,
-        receivedBy: row.receivedBy,
-        note: row.note,
-        registerBook: row.registerBook,
-        registerNo: row.registerNo,
-      },
+      body: receivedBody(row, components, refused ? 1 : 2),
     },
   ];
   if (refused) out.push({ ...envelope(row.receivedAt), type: 'dossier.status_changed', body: { from: 1, to: 3, note: plan.reason, reason: plan.reason } });
