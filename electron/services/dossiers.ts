@@ -18,7 +18,7 @@ import { allowedTransitions, canTransition, eventTypeForTransition, STATUS_LABEL
 import { formatDossierCode } from '../../shared/domain/dossierCode';
 import type Database from 'better-sqlite3';
 import { scheduleIdleMaintenance, type Db } from './db/database';
-import { checkedComponents } from './dossier/components';
+import { receivedComponents } from './dossier/components';
 import { AppError } from './errors';
 import type { SettingsStore } from './settings';
 import type { ProcedureStore } from './procedures';
@@ -118,7 +118,7 @@ export class DossierService {
     const receivedAt = input.receivedAt ?? now;
     const appt = computeAppointment(receivedAt, p.processing, this.calendar());
     return this.store(settings.unitCode, settings.clerkName, p, input.applicant, {
-      components: checkedComponents(p, input.components),
+      components: receivedComponents(p, input.components),
       copies: input.copies,
       resultDelivery: input.resultDelivery,
       note: input.note,

@@ -16,7 +16,7 @@ export interface IntakeDraftData {
     email: string;
   };
   /** Per component id: ticked and the counts. */
-  components: Record<string, { received: boolean; notApplicable?: boolean; original: number; certified: number; photocopy: number }>;
+  components: Record<string, { received: boolean; notApplicable?: boolean; original: number; certified: number; photocopy: number; pages?: number }>;
   delivery: ResultDelivery;
   copies: number;
   note: string;

@@ -1,7 +1,7 @@
 // Vietnamese labels for codes shown in the UI. Status labels and transition verbs come
 // from shared/domain/status.ts (TrangThaiHoSo, DOMAIN.md §4); the server remains the
 // authority on which transitions are allowed (dossiers.get → allowedTransitions).
-import type { DossierEventType, DossierStatus, ProcessingTime, ResultDelivery } from '../../shared/domain/types';
+import type { DossierEventType, DossierStatus, Fee, ProcessingTime, ResultDelivery } from '../../shared/domain/types';
 import { FINISHED_STATUSES as FINISHED, STATUS_LABELS, transitionLabel } from '../../shared/domain/status';
 
 export const STATUS_TEXT: Readonly<Record<DossierStatus, string>> = STATUS_LABELS;
@@ -59,6 +59,11 @@ export function processingText(p: ProcessingTime): string {
 
 export function feeText(amount: number): string {
   return amount === 0 ? 'Miễn phí' : `${amount.toLocaleString('vi-VN')} đ`;
+}
+
+/** A procedure's fee as the catalogue gives it: '2.000 đ/trang' when it is charged by the page. */
+export function feeRateText(fee: Fee): string {
+  return fee.byPage && fee.amount > 0 ? `${feeText(fee.amount)}/trang` : feeText(fee.amount);
 }
 
 const WEEKDAYS = ['Chủ nhật', 'Thứ hai', 'Thứ ba', 'Thứ tư', 'Thứ năm', 'Thứ sáu', 'Thứ bảy'];

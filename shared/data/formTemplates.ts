@@ -22,7 +22,8 @@ export interface CommonLabels {
   signHint: string;
   /** '{hour} giờ {minute} phút, ngày {day} tháng {month} năm {year}'. */
   timeStamp: string;
-  table: { no: string; name: string; original: string; certified: string; photocopy: string };
+  /** pagesEach: a paper with its page count recorded (a by-page fee), '{name} ({pages} trang/bản)'. */
+  table: { no: string; name: string; original: string; certified: string; photocopy: string; pagesEach: string };
   /** Printed in the table when it has no row. */
   emptyTable: string;
 }
@@ -99,7 +100,7 @@ const COMMON: CommonLabels = {
   dateLine: '{place}, ngày {day} tháng {month} năm {year}',
   signHint: '(Ký và ghi rõ họ tên)',
   timeStamp: '{hour} giờ {minute} phút, ngày {day} tháng {month} năm {year}',
-  table: { no: 'TT', name: 'Tên giấy tờ', original: 'Bản chính', certified: 'Bản chứng thực', photocopy: 'Bản photo' },
+  table: { no: 'TT', name: 'Tên giấy tờ', original: 'Bản chính', certified: 'Bản chứng thực', photocopy: 'Bản photo', pagesEach: '{name} ({pages} trang/bản)' },
   emptyTable: '(Không có)',
 };
 

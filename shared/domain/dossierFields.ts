@@ -23,6 +23,8 @@ const componentOnWire = z.object({
   received: z.boolean(),
   /** "Không áp dụng" (shared/domain/componentApplies.ts): absent = the paper applies. */
   notApplicable: z.literal(true).optional(),
+  /** Pages of one copy, for a by-page fee (shared/domain/fees.ts): absent = not asked. */
+  pages: z.number().int().min(1).max(9999).optional(),
 });
 
 /**

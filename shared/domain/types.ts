@@ -81,6 +81,12 @@ export interface Fee {
   amount: number;
   /** How it is charged, e.g. 'Miễn lệ phí nếu đăng ký đúng hạn'. */
   description: string;
+  /**
+   * Charged by the page of each copy of one paper (chứng thực bản sao, TT 226/2016/TT-BTC):
+   * `amount` is the rate from page 1, each tier the rate from its page on, at most maxPerCopy
+   * per copy (0 = no cap). shared/domain/fees.ts computes it.
+   */
+  byPage?: { componentId: string; tiers: { fromPage: number; amount: number }[]; maxPerCopy: number };
 }
 
 export interface Procedure {
@@ -121,6 +127,8 @@ export interface DossierComponent {
   received: boolean;
   /** "Không áp dụng": an optional paper that does not apply to this citizen (never received, never missing). Absent = applies. */
   notApplicable?: true;
+  /** Pages of one copy, recorded for the paper a by-page fee counts (Fee.byPage). Absent = not asked. */
+  pages?: number;
 }
 
 export interface Dossier {

@@ -7,6 +7,7 @@ import { checkCccd } from '../domain/cccd';
 import { parseIsoDate } from '../domain/vnTime';
 import type { Dossier, DossierEvent, DossierStatus, DossierSummary, GuidanceSlip, HolidayEntry, Procedure, UnitSettings, Applicant, EpochMs } from '../domain/types';
 import { nfc } from '../domain/text';
+import { byPageProblem } from '../domain/fees';
 import { pagesCalls } from './pages';
 import { captureCalls } from './capture';
 import { syncCalls } from './sync';
@@ -78,6 +79,7 @@ const componentSchema = z.object({
   received: z.boolean(),
   /** "Không áp dụng" (shared/domain/componentApplies.ts): true, or absent when the paper applies. */
   notApplicable: z.literal(true, { error: 'Đánh dấu "không áp dụng" chỉ nhận giá trị true (hoặc bỏ trống).' }).optional(),
+  pages: z.number({ error: 'Số trang phải là số.' }).int('Số trang phải là số nguyên.').min(1, 'Số trang: ít nhất 1 trang.').max(9999, 'Số trang: nhiều nhất 9.999 trang.').optional(),
 });
 
 const workingHoursSchema = z
@@ -122,31 +124,49 @@ const processingSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('none') }),
 ]);
 
-export const procedureSchema = z.object({
-  code: procedureCode,
-  name: requiredText(500, 'Tên thủ tục'),
-  fieldCode: text(60, 'Mã lĩnh vực'),
-  fieldName: requiredText(200, 'Lĩnh vực'),
-  processing: processingSchema,
-  fee: z.object({ amount: z.number().int().min(0).max(1_000_000_000), description: text(500, 'Lệ phí') }),
-  components: z
-    .array(
-      z.object({
-        id: z.string().regex(/^[0-9A-Za-z_.-]{1,60}$/),
-        name: requiredText(500, 'Tên thành phần hồ sơ'),
-        original: z.number().int().min(0).max(99),
-        certified: z.number().int().min(0).max(99),
-        photocopy: z.number().int().min(0).max(99),
-        required: z.boolean(),
-        note: text(500, 'Ghi chú').optional(),
-      }),
-    )
-    .max(50),
-  legalBasis: text(1000, 'Căn cứ pháp lý'),
-  source: text(300, 'Nguồn'),
-  postalAllowed: z.boolean(),
-  active: z.boolean(),
-});
+export const procedureSchema = z
+  .object({
+    code: procedureCode,
+    name: requiredText(500, 'Tên thủ tục'),
+    fieldCode: text(60, 'Mã lĩnh vực'),
+    fieldName: requiredText(200, 'Lĩnh vực'),
+    processing: processingSchema,
+    fee: z.object({
+      amount: z.number().int().min(0).max(1_000_000_000),
+      description: text(500, 'Lệ phí'),
+      byPage: z
+        .object({
+          componentId: z.string().regex(/^[0-9A-Za-z_.-]{1,60}$/, 'Mã thành phần hồ sơ không hợp lệ.'),
+          tiers: z.array(z.object({ fromPage: z.number().int().min(2).max(9999), amount: z.number().int().min(0).max(1_000_000_000) })).max(10),
+          maxPerCopy: z.number().int().min(0).max(1_000_000_000),
+        })
+        .optional(),
+    }),
+    components: z
+      .array(
+        z.object({
+          id: z.string().regex(/^[0-9A-Za-z_.-]{1,60}$/),
+          name: requiredText(500, 'Tên thành phần hồ sơ'),
+          original: z.number().int().min(0).max(99),
+          certified: z.number().int().min(0).max(99),
+          photocopy: z.number().int().min(0).max(99),
+          required: z.boolean(),
+          note: text(500, 'Ghi chú').optional(),
+        }),
+      )
+      .max(50),
+    legalBasis: text(1000, 'Căn cứ pháp lý'),
+    source: text(300, 'Nguồn'),
+    postalAllowed: z.boolean(),
+    active: z.boolean(),
+  })
+  .superRefine((p, ctx) => {
+    const problem = byPageProblem(
+      p.fee,
+      p.components.map((c) => c.id),
+    );
+    if (problem) ctx.addIssue({ code: 'custom', path: ['fee', 'byPage'], message: problem });
+  });
 
 export const dossierFilterSchema = z.object({
   query: text(200, 'Từ khoá tìm kiếm').optional(),

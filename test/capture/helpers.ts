@@ -6,7 +6,7 @@ import path from 'node:path';
 import { openAppServices, type AppServices, type AppServicesOptions } from '../../electron/services/app';
 import { dispatch } from '../../electron/ipc/dispatch';
 import type { CallError, CallInput, CallOutput, Channel } from '../../shared/ipc/contract';
-import { UNIT, ANH } from '../e2e/support/data';
+import { UNIT, ANH, allReceived } from '../e2e/support/data';
 
 export interface TestApp {
   dataDir: string;
@@ -46,7 +46,7 @@ export async function openTestApp(capture: AppServicesOptions['capture'] = {}): 
   const dossier = await call('dossiers.receive', {
     procedureCode: procedure.code,
     applicant: { fullName: ANH.fullName, idNumber: ANH.idNumber, birthDate: ANH.birthIso, address: ANH.address, phone: ANH.phone, email: ANH.email },
-    components: procedure.components.map((c) => ({ componentId: c.id, name: c.name, original: c.original, certified: c.certified, photocopy: c.photocopy, received: true })),
+    components: allReceived(procedure),
     resultDelivery: 'counter',
   });
   return {

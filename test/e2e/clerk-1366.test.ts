@@ -72,6 +72,7 @@ describe('quầy tiếp nhận ở 1366×768 (issue 12)', () => {
     await run.page.keyboard.type('3');
     expect(await run.page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(`component-photocopy-${first.id}`);
     for (const c of p.components.slice(1)) if (c.required) await tid(run, `component-check-${c.id}`).check();
+    await tid(run, 'component-pages-bansao').fill('2');
     await run.shot('copies-typed');
     const { code } = await intake.saveReceipt();
     await run.shot('receipt');
@@ -82,6 +83,32 @@ describe('quầy tiếp nhận ở 1366×768 (issue 12)', () => {
     const list = await run.call('dossiers.list', { query: code });
     const saved = await run.call('dossiers.get', { id: list.items[0].id });
     expect(saved.dossier.components.find((c) => c.componentId === first.id)?.photocopy).toBe(3);
+  });
+
+  it('3: the page count of the copies to certify is asked, by keyboard, and the fee follows it (TT 226/2016)', async () => {
+    const run = await startRun('clerk-3-pages-fee');
+    await setUpUnit(run);
+    const intake = await startIntake(run, '2.000815');
+    await intake.fillApplicant(LOAN);
+    await tid(run, 'component-check-banchinh').check();
+    await tid(run, 'component-check-bansao').focus();
+    await run.page.keyboard.press('Space');
+    await expect.poll(() => tid(run, 'fee-quote').textContent()).toContain('nhập số trang');
+    // The next stop after the paper's tick is its page count, then its copy counts.
+    await run.page.keyboard.press('Tab');
+    expect(await run.page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('component-pages-bansao');
+    await run.page.keyboard.type('4');
+    for (let i = 0; i < 3; i++) await run.page.keyboard.press('Tab');
+    await run.page.keyboard.press('Control+A');
+    await run.page.keyboard.type('2');
+    // 2 copies × (2.000 + 2.000 + 1.000 + 1.000).
+    await expect.poll(() => tid(run, 'fee-quote').textContent()).toBe('Lệ phí: 12.000 đ (2 bản × 4 trang)');
+    await run.shot('pages-fee');
+    const { code } = await intake.saveReceipt();
+    const list = await run.call('dossiers.list', { query: code });
+    const saved = await run.call('dossiers.get', { id: list.items[0].id });
+    expect(saved.dossier.components.find((c) => c.componentId === 'bansao')).toMatchObject({ photocopy: 2, pages: 4 });
+    expect(run.pageErrors, run.pageErrors.join('\n')).toEqual([]);
   });
 
   it('4: 12031995, 12-03-1995, 12/03/95 and 12/03/1995 are all 12/03/1995', async () => {

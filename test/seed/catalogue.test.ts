@@ -9,7 +9,7 @@ describe('built-in catalogue', () => {
   it('validates, with its header', () => {
     expect(() => validateCatalogue(raw)).not.toThrow();
     expect(BUILTIN_CATALOGUE.id).toBe('builtin-2025.07');
-    expect(BUILTIN_CATALOGUE.version).toBe(2);
+    expect(BUILTIN_CATALOGUE.version).toBe(3);
     expect(BUILTIN_CATALOGUE.effectiveFrom).toBe('2025-07-01');
     expect(BUILTIN_CATALOGUE.legalBasis.length).toBeGreaterThan(0);
     expect(BUILTIN_CATALOGUE.source.length).toBeGreaterThan(0);

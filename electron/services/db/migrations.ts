@@ -747,6 +747,15 @@ export const MIGRATIONS: Migration[] = [
       db.exec('ALTER TABLE dossier_components ADD COLUMN not_applicable INTEGER NOT NULL DEFAULT 0');
     },
   },
+  {
+    version: 13,
+    name: 'dossier_components.pages: the page count a by-page fee is charged on',
+    up: (db) => {
+      // Issue 12 item 3: chứng thực bản sao is charged by the page of each copy (shared/domain/fees.ts).
+      // Written by the projector from the event's `pages`; no earlier event has it, so NULL (not asked) is right for every stored row.
+      db.exec('ALTER TABLE dossier_components ADD COLUMN pages INTEGER');
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

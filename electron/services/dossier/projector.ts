@@ -82,7 +82,8 @@ const sameValues = (a: DossierValues, b: DossierValues) => {
   return true;
 };
 
-const componentKey = (c: readonly DossierComponent[]) => canonicalJson(c.map(({ notApplicable, ...x }) => ({ ...x, received: Boolean(x.received), notApplicable: Boolean(notApplicable) })));
+const componentKey = (c: readonly DossierComponent[]) =>
+  canonicalJson(c.map(({ notApplicable, pages, ...x }) => ({ ...x, received: Boolean(x.received), notApplicable: Boolean(notApplicable), pages: pages ?? null })));
 
 export class DossierProjector {
   readonly repo: DossierRepo;

@@ -92,12 +92,12 @@ export class DossierRepo {
       idByCode: p('SELECT uid FROM dossiers WHERE code = ?').pluck(),
       uid: p('SELECT uid FROM dossiers WHERE id = ?').pluck(),
       insertComponent: p(
-        `INSERT INTO dossier_components (dossier_id, position, component_id, name, original, certified, photocopy, received, not_applicable)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO dossier_components (dossier_id, position, component_id, name, original, certified, photocopy, received, not_applicable, pages)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       deleteComponents: p('DELETE FROM dossier_components WHERE dossier_id = ?'),
       components: p(
-        `SELECT component_id AS componentId, name, original, certified, photocopy, received, not_applicable AS notApplicable
+        `SELECT component_id AS componentId, name, original, certified, photocopy, received, not_applicable AS notApplicable, pages
          FROM dossier_components WHERE dossier_id = ? ORDER BY position`,
       ),
       insertFts: p('INSERT INTO dossier_fts (rowid, body) VALUES (?, ?)'),
@@ -140,17 +140,18 @@ export class DossierRepo {
   }
 
   components(id: number): DossierComponent[] {
-    type Stored = Omit<DossierComponent, 'received' | 'notApplicable'> & { received: number; notApplicable: number };
-    return (this.s.components.all(id) as Stored[]).map(({ notApplicable, ...c }) => ({
+    type Stored = Omit<DossierComponent, 'received' | 'notApplicable' | 'pages'> & { received: number; notApplicable: number; pages: number | null };
+    return (this.s.components.all(id) as Stored[]).map(({ notApplicable, pages, ...c }) => ({
       ...c,
       received: c.received === 1,
       ...(notApplicable === 1 ? { notApplicable: true as const } : {}),
+      ...(pages !== null ? { pages } : {}),
     }));
   }
 
   replaceComponents(id: number, components: readonly DossierComponent[], fresh: boolean): void {
     if (!fresh) this.s.deleteComponents.run(id);
-    components.forEach((c, i) => this.s.insertComponent.run(id, i + 1, c.componentId, c.name, c.original, c.certified, c.photocopy, c.received ? 1 : 0, c.notApplicable ? 1 : 0));
+    components.forEach((c, i) => this.s.insertComponent.run(id, i + 1, c.componentId, c.name, c.original, c.certified, c.photocopy, c.received ? 1 : 0, c.notApplicable ? 1 : 0, c.pages ?? null));
   }
 
   index(id: number, body: string): void {

@@ -121,7 +121,9 @@ function componentTable(flow: Flow, common: CommonLabels, rows: DossierComponent
       { header: t.certified, width: 64, align: 'center' },
       { header: t.photocopy, width: 52, align: 'center' },
     ],
-    rows.length ? rows.map((c, i) => [String(i + 1), c.name, count(c.original), count(c.certified), count(c.photocopy)]) : [['', common.emptyTable, '', '', '']],
+    rows.length
+      ? rows.map((c, i) => [String(i + 1), c.pages ? fill(t.pagesEach, { name: c.name, pages: c.pages }) : c.name, count(c.original), count(c.certified), count(c.photocopy)])
+      : [['', common.emptyTable, '', '', '']],
     TABLE,
   );
 }

@@ -600,6 +600,8 @@ export function createDemoGenerator(seed: number, options: DemoGeneratorOptions 
         // optional ones only when they apply to this citizen.
         received: c.required || rnd() < 0.35,
       };
+      // The page count a by-page fee needs (chứng thực bản sao): 1–6 pages, from the time so the random sequence stays as it was.
+      if (c.id === procedure.fee.byPage?.componentId) components[i].pages = 1 + (Math.floor(receivedAt / 60_000) % 6);
     }
     const resultDelivery: ResultDelivery = procedure.postalAllowed && rnd() < 0.06 ? 'post' : 'counter';
     return {

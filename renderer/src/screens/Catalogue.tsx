@@ -4,7 +4,7 @@ import type { Procedure, ProcedureComponent, ProcessingTime } from '../../../sha
 import { foldForSearch } from '../../../shared/domain/text';
 import { api } from '../api';
 import { ErrorBox, Field } from '../components/Field';
-import { feeText, processingShort } from '../labels';
+import { feeRateText, processingShort } from '../labels';
 import { useSaveStatus } from '../saveStatus';
 import { hhmmToMinutes, minutesToHhmm } from '../util';
 
@@ -90,7 +90,7 @@ export function CatalogueScreen() {
                   </td>
                   <td className="small cat-extra">{p.fieldName}</td>
                   <td className="small nowrap cat-extra">{processingShort(p.processing)}</td>
-                  <td className="small nowrap">{feeText(p.fee.amount)}</td>
+                  <td className="small nowrap">{feeRateText(p.fee)}</td>
                   <td className="c-num cat-extra" title={p.components.map((c) => c.name).join('\n')}>
                     {p.components.length}
                   </td>

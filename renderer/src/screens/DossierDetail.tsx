@@ -235,7 +235,10 @@ export function DossierDetailScreen({ id, onBack }: { id: string; onBack: () => 
                   <tbody>
                     {d.components.map((c) => (
                       <tr key={c.componentId} className={c.notApplicable ? 'not-applicable' : undefined} data-testid={`detail-component-${c.componentId}`}>
-                        <td>{c.name}</td>
+                        <td>
+                          {c.name}
+                          {c.pages ? <span className="muted small"> · {c.pages} trang/bản</span> : null}
+                        </td>
                         <td className="c-num">{c.original}</td>
                         <td className="c-num">{c.certified}</td>
                         <td className="c-num">{c.photocopy}</td>

@@ -5,7 +5,8 @@
 // draft in IndexedDB (drafts.ts).
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { applicantSchema, type AppointmentPreview, type RenderedForm } from '../../../shared/ipc/contract';
-import type { Applicant, Procedure, ResultDelivery, UnitSettings } from '../../../shared/domain/types';
+import type { Applicant, DossierComponent, Procedure, ResultDelivery, UnitSettings } from '../../../shared/domain/types';
+import { pagesComponentId, quoteFee } from '../../../shared/domain/fees';
 import { checkCccd } from '../../../shared/domain/cccd';
 import { formatDate, formatDateTime, isoToDisplay } from '../../../shared/domain/vnTime';
 import { normalizeTypedDate, typedDateToIso } from '../../../shared/domain/typedDate';
@@ -15,7 +16,7 @@ import { api } from '../api';
 import { ErrorBox, Field } from '../components/Field';
 import { PdfView } from '../components/PdfView';
 import { deleteIntakeDraft, isDraftEmpty, loadIntakeDraft, saveIntakeDraft, type IntakeDraft, type IntakeDraftData } from '../drafts';
-import { DELIVERY_TEXT, feeText, processingText } from '../labels';
+import { DELIVERY_TEXT, feeRateText, feeText, processingText } from '../labels';
 import { useSaveStatus } from '../saveStatus';
 import { useDebounced } from '../util';
 import { attachReuse, ReusePanel, type ReuseChoice } from '../pages/ReusePanel';
@@ -355,6 +356,8 @@ export function IntakeScreen({ settings, onNew, onOpenDossier }: { settings: Uni
   }
 
   // ---------- components ----------
+  /** The paper whose page count a by-page fee needs (chứng thực bản sao), or null. */
+  const feeComponent = procedure ? pagesComponentId(procedure.fee) : null;
   const missingRequired = procedure ? procedure.components.filter((c) => c.required && !comps[c.id]?.received && !(comps[c.id]?.notApplicable && mayNotApply(c))) : [];
   const complete = !!procedure && missingRequired.length === 0;
 
@@ -366,7 +369,8 @@ export function IntakeScreen({ settings, onNew, onOpenDossier }: { settings: Uni
     return (procedure?.components ?? []).map((c) => {
       const s = comps[c.id] ?? { received: false, original: c.original, certified: c.certified, photocopy: c.photocopy };
       const na = s.notApplicable && mayNotApply(c) ? { notApplicable: true as const } : {};
-      return { componentId: c.id, name: c.name, original: s.original, certified: s.certified, photocopy: s.photocopy, received: s.received && !na.notApplicable, ...na };
+      const pages = c.id === feeComponent && s.pages ? { pages: s.pages } : {};
+      return { componentId: c.id, name: c.name, original: s.original, certified: s.certified, photocopy: s.photocopy, received: s.received && !na.notApplicable, ...na, ...pages };
     });
   }
 
@@ -860,6 +864,23 @@ export function IntakeScreen({ settings, onNew, onOpenDossier }: { settings: Uni
                               ) : null}
                             </label>
                             {c.note ? <div className="muted small">{c.note}</div> : null}
+                            {c.id === feeComponent ? (
+                              <label className="comp-pages small">
+                                Số trang mỗi bản{' '}
+                                <input
+                                  type="number"
+                                  min={1}
+                                  max={9999}
+                                  data-testid={`component-pages-${c.id}`}
+                                  aria-label={`Số trang mỗi bản: ${c.name}`}
+                                  value={s.pages ?? ''}
+                                  onChange={(e) => {
+                                    const n = Math.floor(Number(e.target.value));
+                                    setComp(c.id, { pages: n >= 1 ? Math.min(9999, n) : undefined });
+                                  }}
+                                />
+                              </label>
+                            ) : null}
                             {optional ? (
                               <div id={`${cid}-hint`} className="muted small comp-hint">
                                 <label className="na-option">
@@ -895,6 +916,7 @@ export function IntakeScreen({ settings, onNew, onOpenDossier }: { settings: Uni
                     })}
                   </tbody>
                 </table>
+                <FeeQuoteLine procedure={procedure} components={dossierComponents()} />
                 <div className="row-inline">
                   <fieldset className="radio-group">
                     <legend>Nhận kết quả</legend>
@@ -1090,7 +1112,7 @@ function ProcedureMeta({ procedure }: { procedure: Procedure }) {
   return (
     <>
       <div ref={ref} className={`proc-meta${open ? ' open' : ''}`} data-testid="procedure-meta">
-        {procedure.fieldName} · {processingText(procedure.processing)} · Lệ phí: {feeText(procedure.fee.amount)}
+        {procedure.fieldName} · {processingText(procedure.processing)} · Lệ phí: {feeRateText(procedure.fee)}
         {procedure.fee.description ? ` (${procedure.fee.description})` : ''}
       </div>
       {(clipped || open) && (
@@ -1099,5 +1121,17 @@ function ProcedureMeta({ procedure }: { procedure: Procedure }) {
         </button>
       )}
     </>
+  );
+}
+
+/** What the fee comes to as the clerk records the papers (shared/domain/fees.ts): by the page for chứng thực bản sao. */
+function FeeQuoteLine({ procedure, components }: { procedure: Procedure; components: DossierComponent[] }) {
+  if (!procedure.fee.byPage) return null;
+  const q = quoteFee(procedure.fee, components);
+  return (
+    <p className={`fee-quote${q.pagesMissing ? ' warn' : ''}`} data-testid="fee-quote" role="status">
+      Lệ phí: {q.pagesMissing ? 'chưa tính được — nhập số trang mỗi bản' : feeText(q.amount)}
+      {q.detail && !q.pagesMissing ? ` (${q.detail})` : ''}
+    </p>
   );
 }

@@ -1,6 +1,6 @@
 // Test data: a unit and applicants with ID numbers that pass the CCCD structure check
 // (PPP province, G century/sex, YY birth year: DOMAIN.md §10).
-import type { UnitSettings } from '../../../shared/domain/types';
+import type { DossierComponent, Procedure, UnitSettings } from '../../../shared/domain/types';
 import { DEFAULT_WORKING_HOURS } from '../../../shared/domain/types';
 
 export const UNIT: UnitSettings = {
@@ -56,3 +56,16 @@ export const LOAN: TestApplicant = {
   phone: '0909123456',
   email: 'loan@example.vn',
 };
+
+/** Every paper of the procedure handed over, with the page count a by-page fee asks for (2 pages a copy). */
+export function allReceived(p: Procedure): DossierComponent[] {
+  return p.components.map((c) => ({
+    componentId: c.id,
+    name: c.name,
+    original: c.original,
+    certified: c.certified,
+    photocopy: c.photocopy,
+    received: true,
+    ...(c.id === p.fee.byPage?.componentId ? { pages: 2 } : {}),
+  }));
+}

@@ -110,6 +110,12 @@ export class IntakePage {
   async tickAll() {
     const boxes = this.page.locator('[data-testid^="component-check-"]');
     for (let i = 0; i < (await boxes.count()); i++) await boxes.nth(i).check();
+    await this.typePages();
+  }
+  /** The page count a by-page fee asks for (chứng thực bản sao), as the clerk types it from the paper. */
+  async typePages(pages = 2) {
+    const inputs = this.page.locator('[data-testid^="component-pages-"]');
+    for (let i = 0; i < (await inputs.count()); i++) if ((await inputs.nth(i).inputValue()) === '') await inputs.nth(i).fill(String(pages));
   }
   async tickRequired() {
     const rows = this.t('component-row');
@@ -117,6 +123,7 @@ export class IntakePage {
       const row = rows.nth(i);
       if ((await row.locator('.req-badge').count()) > 0) await row.locator('input[type="checkbox"]').check();
     }
+    await this.typePages();
   }
   async saveReceipt(): Promise<{ code: string; appointment: string }> {
     await this.page.keyboard.press('Control+Enter');

@@ -1,6 +1,6 @@
 // Puts a run into a known state over the contract (faster than clicking through setup).
 import type { Run } from './harness';
-import { UNIT, type TestApplicant } from './data';
+import { UNIT, allReceived, type TestApplicant } from './data';
 import type { Dossier } from '../../../shared/domain/types';
 
 export async function setUpUnit(run: Run): Promise<void> {
@@ -15,7 +15,7 @@ export async function receiveDossier(run: Run, procedureCode: string, a: TestApp
   return run.call('dossiers.receive', {
     procedureCode,
     applicant: { fullName: a.fullName, idNumber: a.idNumber, birthDate: a.birthIso, address: a.address, phone: a.phone, email: a.email },
-    components: p.components.map((c) => ({ componentId: c.id, name: c.name, original: c.original, certified: c.certified, photocopy: c.photocopy, received: true })),
+    components: allReceived(p),
     resultDelivery: 'counter',
     note,
   });
