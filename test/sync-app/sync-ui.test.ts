@@ -16,7 +16,7 @@ let run: Run | null = null;
 beforeAll(async () => {
   browser = await launchBrowser();
   hub = await startTestHub('pglite');
-  await hub.hub.createUnit(UNIT.unitCode, 'Xã thử nghiệm');
+  await hub.hub.createUnit(UNIT.unitCode, 'Xã thử nghiệm', true);
 });
 afterAll(async () => {
   await run?.close();
