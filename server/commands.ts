@@ -73,11 +73,7 @@ export const ADMIN_COMMANDS: Record<string, Command> = {
     if (opts['auto-approve'] === undefined) throw new Error('Thiếu --auto-approve (bật) hoặc --auto-approve=false (tắt).');
     const on = onOff(opts['auto-approve'], 'auto-approve');
     await hub.setUnitAutoApprove(code, on);
-    io.out(
-      on
-        ? `Đơn vị ${code}: máy mới đăng ký được dùng ngay, không cần duyệt.`
-        : `Đơn vị ${code}: máy mới đăng ký phải chờ cán bộ của tỉnh duyệt (devices:approve).`,
-    );
+    io.out(on ? `Đơn vị ${code}: máy mới đăng ký được dùng ngay, không cần duyệt.` : `Đơn vị ${code}: máy mới đăng ký phải chờ cán bộ của tỉnh duyệt (devices:approve).`);
     return 0;
   },
   async 'units:list'({ hub }, _opts, io) {

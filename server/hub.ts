@@ -6,7 +6,16 @@ import { createReadStream, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { Db, Queryable } from './db';
 import type { BlobStore } from './blobStore';
-import { DEVICE_PENDING_APPROVAL, STATUS_CHECKSUM_MISMATCH, checkCodeForSlot, checkGuidanceNumberForSlot, describeZodError, syncEventSchema, MAX_SLOT, FIRST_DEVICE_SLOT } from '../shared/sync/protocol';
+import {
+  DEVICE_PENDING_APPROVAL,
+  STATUS_CHECKSUM_MISMATCH,
+  checkCodeForSlot,
+  checkGuidanceNumberForSlot,
+  describeZodError,
+  syncEventSchema,
+  MAX_SLOT,
+  FIRST_DEVICE_SLOT,
+} from '../shared/sync/protocol';
 import type { DossierSyncState, EnrollResponse, FileStateResponse, PullItem, PullResponse, PushResponse, PushResult, SyncEvent, SyncEventOf } from '../shared/sync/protocol';
 import { deriveDossier, openConflicts } from '../shared/sync/derive';
 import type { Conflict, DerivedDossier } from '../shared/sync/derive';

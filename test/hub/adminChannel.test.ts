@@ -132,10 +132,17 @@ describe('admin commands while the hub serves on PGlite', () => {
     // A unit made by unit:create approves no device by itself: the device waits for the officer.
     expect(e.approved).toBe(false);
     const client = new SyncClient({ hubUrl, deviceToken: e.deviceToken, timeoutMs: 10_000 });
-    expect(await client.pull(0).catch((x: unknown) => x)).toMatchObject({ status: 403, code: 'device_pending_approval', message: expect.stringMatching(/đang chờ cán bộ quản trị của tỉnh duyệt/) });
+    expect(await client.pull(0).catch((x: unknown) => x)).toMatchObject({
+      status: 403,
+      code: 'device_pending_approval',
+      message: expect.stringMatching(/đang chờ cán bộ quản trị của tỉnh duyệt/),
+    });
     const pending = await cli('devices:list', '--unit', UNIT);
     expect(pending.stdout).toMatch(new RegExp(`^${e.deviceId}\t${UNIT}\tô ${e.slot}\tCHỜ DUYỆT\tMáy tiếp nhận 1\tđăng ký \\S+ từ \\S*127\\.0\\.0\\.1\tchưa duyệt\t`, 'm'));
-    expect(await cli('devices:approve', e.deviceId.slice(0, 8))).toMatchObject({ code: 0, stdout: `Đã duyệt máy "Máy tiếp nhận 1" (${e.deviceId}) của đơn vị ${UNIT}; máy đồng bộ được từ lần kết nối tới.\n` });
+    expect(await cli('devices:approve', e.deviceId.slice(0, 8))).toMatchObject({
+      code: 0,
+      stdout: `Đã duyệt máy "Máy tiếp nhận 1" (${e.deviceId}) của đơn vị ${UNIT}; máy đồng bộ được từ lần kết nối tới.\n`,
+    });
     expect(await cli('devices:approve', e.deviceId)).toMatchObject({ code: 1, stderr: expect.stringMatching(/^Lỗi: Máy "Máy tiếp nhận 1" đã được duyệt lúc /) });
 
     // A file named on the CLI's side is read there; --out is written there.

@@ -86,7 +86,7 @@ export async function startTestHub(
     poolSize?: number;
     log?: (l: string) => void;
     storage?: Partial<StorageLimits>;
-    /** The units device() creates approve their devices by themselves (default); false: each waits for Hub.approveDevice. */
+    /** The units device() creates approve their devices by themselves (default); false: the unit's own setting (a new one: each device waits for Hub.approveDevice). */
     autoApprove?: boolean;
   } = {},
 ): Promise<TestHub> {
@@ -103,7 +103,7 @@ export async function startTestHub(
     server,
     async device(unitCode, name = 'Máy tiếp nhận', clientOpts = {}) {
       if (!units.has(unitCode)) {
-        await opened.hub.createUnit(unitCode, `UBND xã ${unitCode}`, opts.autoApprove ?? true);
+        await opened.hub.createUnit(unitCode, `UBND xã ${unitCode}`, opts.autoApprove === false ? undefined : true);
         units.add(unitCode);
       }
       const { code } = await opened.hub.createEnrolmentCode(unitCode);
