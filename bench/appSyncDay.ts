@@ -58,7 +58,7 @@ export async function benchAppDay(report: Report): Promise<void> {
       contactPhone: '',
       workingHours: DEFAULT_WORKING_HOURS,
     });
-    await h.hub.createUnit(unitCode, 'UBND xã Định Mỹ');
+    await h.hub.createUnit(unitCode, 'UBND xã Định Mỹ', true);
     const proxy = await FaultProxy.start({ targetPort: Number(new URL(h.url).port), upBitsPerSec: UP_BPS, downBitsPerSec: DOWN_BPS, latencyMs: ONE_WAY_MS });
     try {
       await call('sync.enroll', { hubUrl: proxy.url, code: (await h.hub.createEnrolmentCode(unitCode)).code, deviceName: 'Máy bench' });

@@ -136,7 +136,7 @@ export async function benchIngest(report: Report): Promise<void> {
     const devices: { token: string; bodies: Buffer[] }[] = [];
     for (let c = 0; c < communes; c++) {
       const unit = `000.00.${String(c + 100).padStart(3, '0')}.H12`;
-      await admin.hub.createUnit(unit, `UBND xã ${c}`);
+      await admin.hub.createUnit(unit, `UBND xã ${c}`, true);
       const { code } = await admin.hub.createEnrolmentCode(unit);
       const e = await admin.hub.enroll(code, 'Máy 1');
       const maker = new EventMaker({ deviceId: e.deviceId, unitCode: unit, slot: e.slot });

@@ -9,6 +9,7 @@ import { publishUpdate } from './updates';
 import path from 'node:path';
 import { unitCodeSchema } from '../shared/sync/protocol';
 
+/** The command's options by name; `_` is a bare argument after the command (`devices:approve <device>`). */
 export type Opts = Record<string, string>;
 
 export interface CommandIO {
@@ -28,6 +29,14 @@ export function need(opts: Opts, key: string): string {
   const v = opts[key];
   if (!v || v === 'true') throw new Error(`Thiếu --${key}.`);
   return v;
+}
+
+/** A yes/no option: bare (`--auto-approve`) is yes. */
+function onOff(v: string, key: string): boolean {
+  const t = v.trim().toLowerCase();
+  if (['true', 'on', 'yes', '1', 'có'].includes(t)) return true;
+  if (['false', 'off', 'no', '0', 'không'].includes(t)) return false;
+  throw new Error(`--${key} nhận true hoặc false (nhận được "${v}").`);
 }
 
 function unitCode(s: string): string {
@@ -55,8 +64,22 @@ export const ADMIN_COMMANDS: Record<string, Command> = {
   },
   async 'unit:create'({ hub }, opts, io) {
     const code = unitCode(need(opts, 'code'));
-    await hub.createUnit(code, need(opts, 'name'));
+    await hub.createUnit(code, need(opts, 'name'), opts['auto-approve'] === undefined ? undefined : onOff(opts['auto-approve'], 'auto-approve'));
     io.out(`Đã tạo đơn vị ${code}.`);
+    return 0;
+  },
+  async 'units:set'({ hub }, opts, io) {
+    const code = unitCode(opts._ ?? need(opts, 'unit'));
+    if (opts['auto-approve'] === undefined) throw new Error('Thiếu --auto-approve (bật) hoặc --auto-approve=false (tắt).');
+    const on = onOff(opts['auto-approve'], 'auto-approve');
+    await hub.setUnitAutoApprove(code, on);
+    io.out(on ? `Đơn vị ${code}: máy mới đăng ký được dùng ngay, không cần duyệt.` : `Đơn vị ${code}: máy mới đăng ký phải chờ cán bộ của tỉnh duyệt (devices:approve).`);
+    return 0;
+  },
+  async 'units:list'({ hub }, _opts, io) {
+    const rows = await hub.listUnits();
+    for (const u of rows) io.out([u.code, u.name, u.auto_approve ? 'tự duyệt máy mới' : 'duyệt từng máy', `${u.devices} máy`, `${u.pending} chờ duyệt`].join('\t'));
+    if (!rows.length) io.err('Chưa có đơn vị nào.');
     return 0;
   },
   async 'enroll:create'({ hub }, opts, io) {
@@ -75,9 +98,10 @@ export const ADMIN_COMMANDS: Record<string, Command> = {
           d.device_id,
           d.unit_code,
           `ô ${d.slot}`,
-          d.revoked ? 'ĐÃ THU HỒI' : 'hoạt động',
+          d.revoked ? 'ĐÃ THU HỒI' : d.approved_at ? 'hoạt động' : 'CHỜ DUYỆT',
           d.name,
-          `đăng ký ${d.enrolled_at.toISOString()}`,
+          `đăng ký ${d.enrolled_at.toISOString()} từ ${d.enrolled_from ?? '—'}`,
+          d.approved_at ? `duyệt ${d.approved_at.toISOString()} (${d.approved_by ?? '—'})` : 'chưa duyệt',
           `lần cuối ${d.last_seen_at?.toISOString() ?? '—'}`,
           `seq ${d.last_seq}`,
         ].join('\t'),
@@ -98,6 +122,11 @@ export const ADMIN_COMMANDS: Record<string, Command> = {
     if (!hub.updatesDir) throw new Error('Hub này không phục vụ bản cập nhật.');
     const r = await publishUpdate(hub.updatesDir, platform, path.resolve(need(opts, 'dir')));
     io.out(`Đã phát hành bản cập nhật ${r.version} (${platform}): ${r.files.join(', ')}.`);
+    return 0;
+  },
+  async 'devices:approve'({ hub }, opts, io) {
+    const d = await hub.approveDevice(opts._ ?? need(opts, 'device'));
+    io.out(`Đã duyệt máy "${d.name}" (${d.deviceId}) của đơn vị ${d.unitCode}; máy đồng bộ được từ lần kết nối tới.`);
     return 0;
   },
   async 'devices:revoke'({ hub }, opts, io) {

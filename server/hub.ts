@@ -6,11 +6,20 @@ import { createReadStream, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { Db, Queryable } from './db';
 import type { BlobStore } from './blobStore';
-import { STATUS_CHECKSUM_MISMATCH, checkCodeForSlot, checkGuidanceNumberForSlot, describeZodError, syncEventSchema, MAX_SLOT, FIRST_DEVICE_SLOT } from '../shared/sync/protocol';
+import {
+  DEVICE_PENDING_APPROVAL,
+  STATUS_CHECKSUM_MISMATCH,
+  checkCodeForSlot,
+  checkGuidanceNumberForSlot,
+  describeZodError,
+  syncEventSchema,
+  MAX_SLOT,
+  FIRST_DEVICE_SLOT,
+} from '../shared/sync/protocol';
 import type { DossierSyncState, EnrollResponse, FileStateResponse, PullItem, PullResponse, PushResponse, PushResult, SyncEvent, SyncEventOf } from '../shared/sync/protocol';
 import { deriveDossier, openConflicts } from '../shared/sync/derive';
 import type { Conflict, DerivedDossier } from '../shared/sync/derive';
-import { vnStartOfDay } from '../shared/domain/vnTime';
+import { formatDateTime, vnStartOfDay } from '../shared/domain/vnTime';
 
 export class HubError extends Error {
   constructor(
@@ -216,8 +225,32 @@ export class Hub {
 
   // ---------- admin ----------
 
-  async createUnit(code: string, name: string): Promise<void> {
-    await this.db.query('INSERT INTO units (code, name) VALUES ($1, $2) ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name', [code, name]);
+  /**
+   * Creates (or renames) a unit. `autoApprove`: its new devices are usable at once, without the
+   * province officer's approval (issue 13 §4); left as it was when not given (a new unit: no).
+   */
+  async createUnit(code: string, name: string, autoApprove?: boolean): Promise<void> {
+    await this.db.query(
+      `INSERT INTO units (code, name, auto_approve) VALUES ($1, $2, COALESCE($3::boolean, false))
+       ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, auto_approve = COALESCE($3::boolean, units.auto_approve)`,
+      [code, name, autoApprove ?? null],
+    );
+  }
+
+  /** Sets whether a unit's new devices need the province officer's approval (units:set). */
+  async setUnitAutoApprove(code: string, autoApprove: boolean): Promise<void> {
+    const r = await this.db.query('UPDATE units SET auto_approve = $2 WHERE code = $1 RETURNING code', [code, autoApprove]);
+    if (!r.rows.length) throw new HubError(404, 'unit_not_found', `Không có đơn vị ${code}. Tạo đơn vị trước (unit:create).`);
+  }
+
+  async listUnits() {
+    const r = await this.db.query<{ code: string; name: string; auto_approve: boolean; devices: number; pending: number }>(
+      `SELECT u.code, u.name, u.auto_approve,
+         (SELECT count(*)::int FROM devices d WHERE d.unit_code = u.code AND NOT d.revoked) AS devices,
+         (SELECT count(*)::int FROM devices d WHERE d.unit_code = u.code AND NOT d.revoked AND d.approved_at IS NULL) AS pending
+       FROM units u ORDER BY u.code`,
+    );
+    return r.rows;
   }
 
   /** A one-time enrolment code for a unit; only its hash is stored. */
@@ -238,14 +271,44 @@ export class Hub {
       slot: number;
       revoked: boolean;
       enrolled_at: Date;
+      enrolled_from: string | null;
+      approved_at: Date | null;
+      approved_by: string | null;
       last_seen_at: Date | null;
       last_seq: number;
     }>(
-      `SELECT device_id, unit_code, name, slot, revoked, enrolled_at, last_seen_at, last_seq FROM devices
+      `SELECT device_id, unit_code, name, slot, revoked, enrolled_at, enrolled_from, approved_at, approved_by, last_seen_at, last_seq FROM devices
        WHERE ($1::text IS NULL OR unit_code = $1) ORDER BY unit_code, slot, enrolled_at`,
       [unitCode ?? null],
     );
     return r.rows;
+  }
+
+  /**
+   * The province officer approves a device waiting since its enrolment (issue 13 §4): its next
+   * request works. `device` is its id, or a unique start of it (≥ 8 characters) as
+   * devices:list shows it. Refuses an unknown, ambiguous, revoked or already approved device
+   * with the reason.
+   */
+  async approveDevice(device: string, by = 'tỉnh'): Promise<{ deviceId: string; name: string; unitCode: string; approvedAt: Date }> {
+    const key = device.trim().toLowerCase();
+    const found = await this.db.query<{ device_id: string; name: string; unit_code: string; revoked: boolean; approved_at: Date | null }>(
+      `SELECT device_id, name, unit_code, revoked, approved_at FROM devices
+       WHERE device_id = $1 OR (length($1) >= 8 AND starts_with(device_id, $1)) ORDER BY device_id = $1 DESC LIMIT 2`,
+      [key],
+    );
+    const rows = found.rows[0]?.device_id === key ? found.rows.slice(0, 1) : found.rows;
+    if (!rows.length) throw new HubError(404, 'device_not_found', `Không có máy nào mang mã ${device}. Xem mã máy bằng devices:list.`);
+    if (rows.length > 1) throw new HubError(409, 'device_ambiguous', `Có nhiều máy có mã bắt đầu bằng ${device}; nhập đủ mã máy.`);
+    const d = rows[0];
+    if (d.revoked) throw new HubError(409, 'device_revoked', `Máy "${d.name}" đã bị thu hồi; không duyệt được. Máy cần đăng ký lại bằng mã mới.`);
+    if (d.approved_at) throw new HubError(409, 'device_already_approved', `Máy "${d.name}" đã được duyệt lúc ${d.approved_at.toISOString()}.`);
+    const r = await this.db.query<{ approved_at: Date }>(
+      'UPDATE devices SET approved_at = now(), approved_by = $2 WHERE device_id = $1 AND approved_at IS NULL AND NOT revoked RETURNING approved_at',
+      [d.device_id, by],
+    );
+    if (!r.rows.length) throw new HubError(409, 'device_changed', `Máy "${d.name}" vừa được duyệt hoặc thu hồi ở nơi khác; xem lại bằng devices:list.`);
+    return { deviceId: d.device_id, name: d.name, unitCode: d.unit_code, approvedAt: r.rows[0].approved_at };
   }
 
   async revokeDevice(deviceId: string): Promise<boolean> {
@@ -272,8 +335,18 @@ export class Hub {
   async authenticate(authorization: string | undefined): Promise<AuthedDevice> {
     const m = /^Bearer ([A-Za-z0-9_-]{20,200})$/.exec(authorization ?? '');
     if (!m) throw new HubError(401, 'unauthenticated', 'Thiếu mã truy cập của máy (Authorization: Bearer …). Máy cần đăng ký với hub trước.');
-    const r = await this.db.query<{ device_id: string; unit_code: string; unit_name: string; slot: number; name: string; revoked: boolean; revoked_at: Date | null }>(
-      `SELECT d.device_id, d.unit_code, u.name AS unit_name, d.slot, d.name, d.revoked, d.revoked_at
+    const r = await this.db.query<{
+      device_id: string;
+      unit_code: string;
+      unit_name: string;
+      slot: number;
+      name: string;
+      revoked: boolean;
+      revoked_at: Date | null;
+      approved: boolean;
+      enrolled_at: Date;
+    }>(
+      `SELECT d.device_id, d.unit_code, u.name AS unit_name, d.slot, d.name, d.revoked, d.revoked_at, d.approved_at IS NOT NULL AS approved, d.enrolled_at
        FROM devices d JOIN units u ON u.code = d.unit_code WHERE d.token_hash = $1`,
       [sha256Hex(m[1])],
     );
@@ -284,6 +357,15 @@ export class Hub {
         401,
         'device_revoked',
         `Máy "${d.name}" đã bị thu hồi quyền đồng bộ${d.revoked_at ? ` lúc ${d.revoked_at.toISOString()}` : ''}. Liên hệ quản trị hệ thống của tỉnh để đăng ký lại.`,
+      );
+    }
+    if (!d.approved) {
+      // Enrolled but not yet approved by the province officer (issue 13 §4): nothing is read or
+      // written for it; the device keeps its changes and tries again later.
+      throw new HubError(
+        403,
+        DEVICE_PENDING_APPROVAL,
+        `Máy "${d.name}" đã đăng ký với tỉnh lúc ${formatDateTime(d.enrolled_at.getTime())} và đang chờ cán bộ quản trị của tỉnh duyệt. Hồ sơ vẫn được lưu trên máy; máy sẽ tự gửi và nhận khi được duyệt.`,
       );
     }
     return { deviceId: d.device_id, unitCode: d.unit_code, unitName: d.unit_name, slot: d.slot, name: d.name };
@@ -308,7 +390,7 @@ export class Hub {
       throw this.tooMany(failed.rows[0].first, `Máy này đã nhập sai mã đăng ký quá ${perAddress} lần`);
     }
     try {
-      const r = await this.enrollOnce(enrolmentCode, deviceName, deviceToken);
+      const r = await this.enrollOnce(enrolmentCode, deviceName, deviceToken, address);
       await log(r.unitCode, r.deviceId, r.repeated ? 'repeated' : 'enrolled');
       return r.response;
     } catch (e) {
@@ -337,7 +419,8 @@ export class Hub {
   private async enrollOnce(
     enrolmentCode: string,
     deviceName: string,
-    deviceToken?: string,
+    deviceToken: string | undefined,
+    address: string,
   ): Promise<{ response: Omit<EnrollResponse, 'hubTime'>; unitCode: string; deviceId: string; repeated: boolean }> {
     const hash = sha256Hex(normaliseEnrolmentCode(enrolmentCode));
     const token = deviceToken ?? 'dt_' + randomBytes(32).toString('base64url');
@@ -356,15 +439,20 @@ export class Hub {
         if (!row) throw new HubError(403, 'enrolment_code_invalid', 'Mã đăng ký máy không đúng. Kiểm tra lại (16 ký tự, dạng XXXX-XXXX-XXXX-XXXX).');
         if (row.used_at && deviceToken) {
           // The same device asking again (its first reply was lost): the same enrolment.
-          const again = await tx.query<{ device_id: string; unit_code: string; slot: number; unit_name: string }>(
-            `SELECT d.device_id, d.unit_code, d.slot, u.name AS unit_name FROM enrolment_codes c
+          const again = await tx.query<{ device_id: string; unit_code: string; slot: number; unit_name: string; approved: boolean }>(
+            `SELECT d.device_id, d.unit_code, d.slot, u.name AS unit_name, d.approved_at IS NOT NULL AS approved FROM enrolment_codes c
              JOIN devices d ON d.device_id = c.used_by JOIN units u ON u.code = d.unit_code
              WHERE c.code_hash = $1 AND d.token_hash = $2 AND NOT d.revoked`,
             [hash, sha256Hex(deviceToken)],
           );
           const a = again.rows[0];
           if (a)
-            return { response: { deviceId: a.device_id, deviceToken, unitCode: a.unit_code, unitName: a.unit_name, slot: a.slot }, unitCode: a.unit_code, deviceId: a.device_id, repeated: true };
+            return {
+              response: { deviceId: a.device_id, deviceToken, unitCode: a.unit_code, unitName: a.unit_name, slot: a.slot, approved: a.approved },
+              unitCode: a.unit_code,
+              deviceId: a.device_id,
+              repeated: true,
+            };
         }
         if (row.used_at) throw new HubError(409, 'enrolment_code_used', 'Mã đăng ký máy này đã được dùng. Mỗi mã chỉ dùng một lần; xin mã mới từ quản trị tỉnh.', { unitCode: row.unit_code });
         throw new HubError(410, 'enrolment_code_expired', 'Mã đăng ký máy đã hết hạn; xin mã mới từ quản trị tỉnh.', { unitCode: row.unit_code });
@@ -380,7 +468,7 @@ export class Hub {
         const e = this.tooMany(recent.rows[0].first, `Đơn vị ${unitCode} đã có quá ${this.enrolLimits.perUnit} lượt đăng ký máy gần đây`);
         throw new HubError(e.status, 'too_many_enrolments_unit', e.message, { unitCode }, e.headers);
       }
-      const unit = await tx.query<{ name: string }>('SELECT name FROM units WHERE code = $1 FOR UPDATE', [unitCode]);
+      const unit = await tx.query<{ name: string; auto_approve: boolean }>('SELECT name, auto_approve FROM units WHERE code = $1 FOR UPDATE', [unitCode]);
       // A revoked device may still issue codes offline until the end of the day it learnt of
       // it, so its slot is free again only from the next Vietnam day.
       const taken = await tx.query<{ slot: number }>('SELECT slot FROM devices WHERE unit_code = $1 AND (NOT revoked OR revoked_at >= $2)', [unitCode, new Date(vnStartOfDay(this.now()))]);
@@ -393,8 +481,14 @@ export class Hub {
         }
       if (slot < 0)
         throw new HubError(409, 'no_free_slot', `Đơn vị ${unitCode} đã có đủ ${MAX_SLOT} máy đang hoạt động. Thu hồi một máy không dùng nữa rồi đăng ký lại (ô số được cấp lại từ ngày hôm sau).`);
-      await tx.query('INSERT INTO devices (device_id, unit_code, name, token_hash, slot) VALUES ($1, $2, $3, $4, $5)', [deviceId, unitCode, deviceName, sha256Hex(token), slot]);
-      return { response: { deviceId, deviceToken: token, unitCode, unitName: unit.rows[0].name, slot }, unitCode, deviceId, repeated: false };
+      // Usable at once only in a unit set to auto-approve; otherwise it waits for devices:approve.
+      const approved = unit.rows[0].auto_approve;
+      await tx.query(
+        `INSERT INTO devices (device_id, unit_code, name, token_hash, slot, enrolled_from, approved_at, approved_by)
+         VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $7::boolean THEN now() END, CASE WHEN $7::boolean THEN 'tự động' END)`,
+        [deviceId, unitCode, deviceName, sha256Hex(token), slot, address, approved],
+      );
+      return { response: { deviceId, deviceToken: token, unitCode, unitName: unit.rows[0].name, slot, approved }, unitCode, deviceId, repeated: false };
     });
   }
 

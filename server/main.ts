@@ -1,10 +1,13 @@
 // The province hub: `npm run hub -- <command>` (tsx server/main.ts).
 //   serve (default)                         start the HTTP(S) server
 //   migrate                                 apply the database migrations and stop
-//   unit:create --code CODE --name "…"      create (or rename) a unit
+//   unit:create --code CODE --name "…" [--auto-approve]   create (or rename) a unit
 //   enroll:create --unit CODE [--ttl-hours 72]   print a one-time enrolment code
 //   devices:list [--unit CODE]              list devices
+//   devices:approve <device id>             approve a device waiting since its enrolment
 //   devices:revoke --device ID              revoke a device (its token stops working at once)
+//   units:set <unit> --auto-approve[=false] the unit's new devices work without approval (or not)
+//   units:list                              units, their approval setting, devices waiting
 //   enrolments:list [--unit CODE]           every enrolment attempt (address, unit, outcome)
 //   publish:catalogue --file F --version V [--unit CODE]   publish a catalogue update
 //   publish:holidays --file F --version V [--unit CODE]    publish a holiday-table update
@@ -36,7 +39,14 @@ function args(argv: string[]): { command: string; opts: Opts } {
   const opts: Opts = {};
   for (let i = 0; i < list.length; i++) {
     const a = list[i];
-    if (!a.startsWith('--')) throw new Error(`Tham số không hiểu: ${a}`);
+    if (!a.startsWith('--')) {
+      // One bare argument right after the command: what it acts on (devices:approve <device>, units:set <unit>).
+      if (i === 0 && list !== argv) {
+        opts._ = a;
+        continue;
+      }
+      throw new Error(`Tham số không hiểu: ${a}`);
+    }
     const eq = a.indexOf('=');
     if (eq > 0) opts[a.slice(2, eq)] = a.slice(eq + 1);
     else if (i + 1 < list.length && !list[i + 1].startsWith('--')) opts[a.slice(2)] = list[++i];
@@ -159,7 +169,7 @@ async function main(): Promise<number> {
   const { command, opts } = args(process.argv.slice(2));
   if (command !== 'serve' && !isAdminCommand(command)) {
     throw new Error(
-      `Lệnh không có: ${command}. Các lệnh: serve, migrate, unit:create, enroll:create, devices:list, devices:revoke, enrolments:list, updates:publish, storage:report, storage:clean, publish:catalogue, publish:holidays, export:national.`,
+      `Lệnh không có: ${command}. Các lệnh: serve, migrate, unit:create, enroll:create, devices:list, devices:approve, devices:revoke, units:set, units:list, enrolments:list, updates:publish, storage:report, storage:clean, publish:catalogue, publish:holidays, export:national.`,
     );
   }
   const cfg = configFromEnv();

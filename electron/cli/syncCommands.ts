@@ -3,6 +3,7 @@
 // anything still waits to be sent or fetched.
 import type { AppServices } from '../services/app';
 import { AppError } from '../services/errors';
+import { AWAITING_APPROVAL_TEXT } from '../../shared/ipc/sync';
 
 export const SYNC_HELP = `  enroll --hub URL --code MÃ [--name TÊN] [--allow-insecure-http]
                              Đăng ký máy với hub đồng bộ của tỉnh (mã do tỉnh cấp)
@@ -19,7 +20,7 @@ export async function enrollCommand(
     process.stderr.write('Cần --hub URL và --code MÃ (mã đăng ký do tỉnh cấp).\n');
     return 2;
   }
-  const r = await call<{ enrolment: { unitCode: string; unitName: string; deviceId: string; slot: number; hubUrl: string }; warning: string | null }>('sync.enroll', {
+  const r = await call<{ enrolment: { unitCode: string; unitName: string; deviceId: string; slot: number; hubUrl: string }; warning: string | null; awaitingApproval: boolean }>('sync.enroll', {
     hubUrl: o.hub,
     code: o.code,
     deviceName: o.name ?? defaultDeviceName(),
@@ -27,6 +28,7 @@ export async function enrollCommand(
   });
   const e = r.enrolment;
   out.write(`Đã đăng ký máy ${e.deviceId} với ${e.hubUrl}: đơn vị ${e.unitCode} (${e.unitName}), ô số ${e.slot} (mã hồ sơ ${e.slot}001–${e.slot}999).\n`);
+  if (r.awaitingApproval) process.stderr.write(`${AWAITING_APPROVAL_TEXT}\n`);
   if (r.warning) process.stderr.write(`Lưu ý: ${r.warning}\n`);
   return 0;
 }

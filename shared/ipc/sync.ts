@@ -8,6 +8,10 @@ import type { DossierStatus, EpochMs } from '../domain/types';
 /** A clock difference with the hub above this is shown as a warning (appointment times would be wrong). */
 export const CLOCK_SKEW_WARNING_MS = 5 * 60_000;
 
+/** What the sync panel and the CLI say while the hub keeps this PC waiting for approval (SyncStatus.awaitingApproval). */
+export const AWAITING_APPROVAL_TEXT =
+  'Máy đã đăng ký và đang chờ cán bộ quản trị của tỉnh duyệt. Hồ sơ vẫn được tiếp nhận và lưu trên máy; khi tỉnh duyệt, máy tự gửi các thay đổi đang chờ và nhận hồ sơ của đơn vị.';
+
 export type SyncItemState = 'queued' | 'sending' | 'acked' | 'failed';
 
 export interface SyncItem {
@@ -60,6 +64,11 @@ export interface SyncStatus {
   openConflicts: number;
   /** Next automatic attempt (while the hub is unreachable), if scheduled. */
   nextAttemptAt: EpochMs | null;
+  /**
+   * The hub said this PC's enrolment waits for the province officer's approval (at enrolment or
+   * at the last run; issue 13 §4): nothing is sent or received until then.
+   */
+  awaitingApproval: boolean;
 }
 
 export interface SyncRunReport {
@@ -81,6 +90,8 @@ export interface SyncEnrolResult {
   enrolment: SyncEnrolment;
   /** A caution to show the clerk (e.g. codes issued before enrolment outside the slot given). */
   warning: string | null;
+  /** The device must wait for the province officer's approval before it syncs. */
+  awaitingApproval: boolean;
 }
 
 export interface SyncConflictSide {

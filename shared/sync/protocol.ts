@@ -49,6 +49,13 @@ export const HEADERS = {
 /** tus' status for a checksum mismatch. */
 export const STATUS_CHECKSUM_MISMATCH = 460;
 
+/**
+ * The error code of every request of a device that enrolled but is not yet approved by the
+ * province officer (403, PROTOCOL.md §3): the device keeps its changes queued and shows that
+ * it waits for approval.
+ */
+export const DEVICE_PENDING_APPROVAL = 'device_pending_approval';
+
 // ---------- building blocks ----------
 
 const boundedText = (max: number, label: string) => z.string({ error: `${label}: phải là chuỗi ký tự.` }).max(max, { message: `${label}: dài quá ${max} ký tự.` });
@@ -323,6 +330,11 @@ export interface EnrollResponse {
   unitName: string;
   /** The device's dossier-code slot, see sequenceForSlot. */
   slot: number;
+  /**
+   * false: the device must wait for the province officer's approval before its requests work
+   * (403 DEVICE_PENDING_APPROVAL until then). Absent from an older hub: approved.
+   */
+  approved?: boolean;
 }
 
 export const fileCreateRequestSchema = z.object({

@@ -129,6 +129,21 @@ describe('admin commands while the hub serves on PGlite', () => {
     // The code works for a real enrol request to the same hub.
     const e = await enroll(hubUrl, code.stdout.trim(), 'Máy tiếp nhận 1');
     expect(e.unitCode).toBe(UNIT);
+    // A unit made by unit:create approves no device by itself: the device waits for the officer.
+    expect(e.approved).toBe(false);
+    const client = new SyncClient({ hubUrl, deviceToken: e.deviceToken, timeoutMs: 10_000 });
+    expect(await client.pull(0).catch((x: unknown) => x)).toMatchObject({
+      status: 403,
+      code: 'device_pending_approval',
+      message: expect.stringMatching(/đang chờ cán bộ quản trị của tỉnh duyệt/),
+    });
+    const pending = await cli('devices:list', '--unit', UNIT);
+    expect(pending.stdout).toMatch(new RegExp(`^${e.deviceId}\t${UNIT}\tô ${e.slot}\tCHỜ DUYỆT\tMáy tiếp nhận 1\tđăng ký \\S+ từ \\S*127\\.0\\.0\\.1\tchưa duyệt\t`, 'm'));
+    expect(await cli('devices:approve', e.deviceId.slice(0, 8))).toMatchObject({
+      code: 0,
+      stdout: `Đã duyệt máy "Máy tiếp nhận 1" (${e.deviceId}) của đơn vị ${UNIT}; máy đồng bộ được từ lần kết nối tới.\n`,
+    });
+    expect(await cli('devices:approve', e.deviceId)).toMatchObject({ code: 1, stderr: expect.stringMatching(/^Lỗi: Máy "Máy tiếp nhận 1" đã được duyệt lúc /) });
 
     // A file named on the CLI's side is read there; --out is written there.
     const catalogue = path.join(dir, 'catalogue.json');
@@ -143,9 +158,8 @@ describe('admin commands while the hub serves on PGlite', () => {
     expect(exp).toMatchObject({ code: 0, stderr: `Đã ghi 0 hồ sơ, 0 bước xử lý vào ${out}.\n` });
     expect(JSON.parse(readFileSync(out, 'utf8'))).toMatchObject({ unitCode: UNIT, DongBoHoSoMC: [], CapNhatTienDoHoSoMC: [] });
     expect(listed.code).toBe(0);
-    expect(listed.stdout).toContain(`${e.deviceId}\t${UNIT}\tô ${e.slot}\thoạt động\tMáy tiếp nhận 1`);
+    expect(listed.stdout).toMatch(new RegExp(`^${e.deviceId}\t${UNIT}\tô ${e.slot}\thoạt động\tMáy tiếp nhận 1\t.*\tduyệt \\S+ \\(tỉnh\\)\t`, 'm'));
 
-    const client = new SyncClient({ hubUrl, deviceToken: e.deviceToken, timeoutMs: 10_000 });
     expect((await client.pull(0)).items).toContainEqual(expect.objectContaining({ kind: 'catalogue', version: '2026.2', payload: { procedures: [] } }));
 
     expect(await cli('devices:revoke', '--device', e.deviceId)).toMatchObject({ code: 0, stdout: 'Đã thu hồi máy.\n' });

@@ -34,8 +34,8 @@ describe.each(await backends())('enrolment on %s', (backend) => {
   let h: TestHub;
   beforeAll(async () => {
     h = await startTestHub(backend);
-    await h.hub.createUnit(UNIT, 'UBND xã Định Mỹ');
-    await h.hub.createUnit('000.00.14.H12', 'UBND xã Bên cạnh');
+    await h.hub.createUnit(UNIT, 'UBND xã Định Mỹ', true);
+    await h.hub.createUnit('000.00.14.H12', 'UBND xã Bên cạnh', true);
   });
   afterAll(async () => h?.stop());
 

@@ -17,7 +17,7 @@ describe.each(await backends())('enrolment limits on %s', (backend) => {
   let h: TestHub;
   beforeAll(async () => {
     h = await startTestHub(backend);
-    await h.hub.createUnit(UNIT, 'UBND xã Định Mỹ');
+    await h.hub.createUnit(UNIT, 'UBND xã Định Mỹ', true);
   });
   afterAll(async () => h?.stop());
 

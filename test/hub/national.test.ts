@@ -190,7 +190,7 @@ describe.each(await backends())('export:national from the hub on %s', (backend) 
     if (d.slot !== 1) throw new Error('expected slot 1');
     const r = await d.client.push(mine);
     expect(r.accepted).toBe(5);
-    await h.hub.createUnit(UNIT, 'UBND xã Định Mỹ');
+    await h.hub.createUnit(UNIT, 'UBND xã Định Mỹ', true);
     const out = await exportNational(h.db, UNIT);
     expect(out.DongBoHoSoMC).toEqual([toDongBoHoSoMC(deriveDossier(mine).state!, unit)]);
     expect(out.CapNhatTienDoHoSoMC).toHaveLength(4);

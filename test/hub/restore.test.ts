@@ -42,7 +42,7 @@ describe.each(await backends())('a hub restored from an older backup on %s', (ba
     try {
       await start();
       const h = opened!;
-      await h.hub.createUnit(UNIT.unitCode, UNIT.unitName);
+      await h.hub.createUnit(UNIT.unitCode, UNIT.unitName, true);
       const a = await configuredSyncApp();
       const b = await configuredSyncApp();
       apps.push(a, b);

@@ -59,7 +59,7 @@ describe.each(await backends())('a hub killed mid-finish on %s', (backend) => {
     try {
       // The unit and two enrolment codes, written before the hub process opens the folder.
       const admin = await openHub({ databaseUrl: temp?.url, dataDir });
-      await admin.hub.createUnit(UNIT.unitCode, UNIT.unitName ?? 'UBND xã');
+      await admin.hub.createUnit(UNIT.unitCode, UNIT.unitName ?? 'UBND xã', true);
       const enrol = [(await admin.hub.createEnrolmentCode(UNIT.unitCode)).code, (await admin.hub.createEnrolmentCode(UNIT.unitCode)).code];
       await admin.close();
 

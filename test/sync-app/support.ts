@@ -68,7 +68,7 @@ export async function enrolmentCode(h: TestHub, unitCode = UNIT.unitCode): Promi
   let s = units.get(h);
   if (!s) units.set(h, (s = new Set()));
   if (!s.has(unitCode)) {
-    await h.hub.createUnit(unitCode, `UBND xã ${unitCode}`);
+    await h.hub.createUnit(unitCode, `UBND xã ${unitCode}`, true); // its PCs work at once (approval: test/hub/approval.test.ts)
     s.add(unitCode);
   }
   return (await h.hub.createEnrolmentCode(unitCode)).code;

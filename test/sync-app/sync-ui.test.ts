@@ -1,6 +1,6 @@
 // The sync UI in Chromium (loopback transport): header indicator, the sync screen at
-// 1366×768, enrolment by keyboard with a code from a REAL hub, 'Đồng bộ ngay', a failed
-// item with its reason, and a conflict settled from the list.
+// 1366×768, enrolment by keyboard with a code from a REAL hub, the wait for the province's
+// approval, 'Đồng bộ ngay', a failed item with its reason, and a conflict settled from the list.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, startRun, VIEWPORT, type Run } from '../e2e/support/harness';
@@ -16,7 +16,7 @@ let run: Run | null = null;
 beforeAll(async () => {
   browser = await launchBrowser();
   hub = await startTestHub('pglite');
-  await hub.hub.createUnit(UNIT.unitCode, 'Xã thử nghiệm');
+  await hub.hub.createUnit(UNIT.unitCode, 'Xã thử nghiệm'); // its devices wait for the officer's approval
 });
 afterAll(async () => {
   await run?.close();
@@ -52,12 +52,25 @@ describe('đồng bộ với tỉnh (giao diện)', () => {
     await page.locator('[data-testid="enrol-hub"]').press('Enter');
     await waitVisible(page.locator('[data-testid="enrol-done"]'));
     await waitVisible(page.locator('[data-testid="sync-enrolled"]'));
+    expect(await page.locator('[data-testid="enrol-done"]').textContent()).toContain('Máy đang chờ tỉnh duyệt.');
+    // Until the province officer approves it, the panel and the header say it waits; the change stays queued with the reason.
+    await waitVisible(page.locator('[data-testid="sync-awaiting-approval"]'));
+    expect(await page.locator('[data-testid="sync-awaiting-approval"]').textContent()).toContain('đang chờ cán bộ quản trị của tỉnh duyệt');
+    await expect.poll(() => indicator.textContent(), { timeout: 10_000 }).toBe('Chờ tỉnh duyệt máy');
+    await page.locator('[data-testid="sync-now"]').click();
+    await expect.poll(() => page.locator('[data-testid="sync-item"]').first().textContent(), { timeout: 10_000 }).toContain('đang chờ cán bộ quản trị của tỉnh duyệt');
+    expect(await page.locator('[data-testid="sync-awaiting-approval"]').count()).toBe(1);
+    expect(await page.locator('[data-testid="sync-item"]').first().getAttribute('data-state')).toBe('queued');
+    await run.shot('awaiting-approval');
+    expect(await new Shell(page).scrollWidth()).toBeLessThanOrEqual(VIEWPORT.width);
+    await hub.hub.approveDevice((await hub.hub.listDevices(UNIT.unitCode))[0].device_id);
     await page.locator('[data-testid="sync-now"]').focus();
     await page.keyboard.press('Enter');
     await waitVisible(page.locator('[data-testid="sync-report"]'));
     expect(await page.locator('[data-testid="sync-report"]').textContent()).toContain('Đã đồng bộ');
     await expect.poll(() => indicator.textContent(), { timeout: 10_000 }).toMatch(/Đã đồng bộ \d\d:\d\d/);
     expect(await page.locator('[data-testid="sync-items-empty"]').count()).toBe(1);
+    expect(await page.locator('[data-testid="sync-awaiting-approval"]').count()).toBe(0);
     await run.shot('synced');
     expect(await new Shell(page).scrollWidth()).toBeLessThanOrEqual(VIEWPORT.width);
 

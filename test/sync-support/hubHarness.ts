@@ -80,7 +80,16 @@ export interface TestHub extends OpenHub {
   stop(): Promise<void>;
 }
 
-export async function startTestHub(backend: Backend, opts: { poolSize?: number; log?: (l: string) => void; storage?: Partial<StorageLimits> } = {}): Promise<TestHub> {
+export async function startTestHub(
+  backend: Backend,
+  opts: {
+    poolSize?: number;
+    log?: (l: string) => void;
+    storage?: Partial<StorageLimits>;
+    /** The units device() creates approve their devices by themselves (default); false: the unit's own setting (a new one: each device waits for Hub.approveDevice). */
+    autoApprove?: boolean;
+  } = {},
+): Promise<TestHub> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'hub-test-'));
   const temp = backend === 'pg' ? await createTempDatabase() : null;
   const opened = await openHub({ databaseUrl: temp?.url, dataDir, pgliteInMemory: true, poolSize: opts.poolSize, storage: opts.storage });
@@ -94,7 +103,7 @@ export async function startTestHub(backend: Backend, opts: { poolSize?: number; 
     server,
     async device(unitCode, name = 'Máy tiếp nhận', clientOpts = {}) {
       if (!units.has(unitCode)) {
-        await opened.hub.createUnit(unitCode, `UBND xã ${unitCode}`);
+        await opened.hub.createUnit(unitCode, `UBND xã ${unitCode}`, opts.autoApprove === false ? undefined : true);
         units.add(unitCode);
       }
       const { code } = await opened.hub.createEnrolmentCode(unitCode);

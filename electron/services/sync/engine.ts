@@ -28,7 +28,7 @@ import { STATUS_LABELS } from '../../../shared/domain/status';
 import { FIELD_LABELS, fieldValueText } from '../../../shared/domain/dossierFields';
 import type { DossierStatus, EpochMs } from '../../../shared/domain/types';
 import type { EditableField, EnrollResponse, SyncEventType } from '../../../shared/sync/protocol';
-import { checkCodeForSlot, checkGuidanceNumberForSlot } from '../../../shared/sync/protocol';
+import { DEVICE_PENDING_APPROVAL, checkCodeForSlot, checkGuidanceNumberForSlot } from '../../../shared/sync/protocol';
 import type { Conflict } from '../../../shared/sync/derive';
 import { CLOCK_SKEW_WARNING_MS, type SyncConflict, type SyncEnrolResult, type SyncItem, type SyncRunReport, type SyncStatus } from '../../../shared/ipc/sync';
 import { SyncClient, SyncError, checkHubUrl, nextBackoffMs, splitIntoBatches, type SyncClientOptions } from './client';
@@ -114,6 +114,12 @@ export class SyncEngine {
   private probeFailures = 0;
   private reachable: boolean | null = null;
   private nextAttemptAt: number | null = null;
+  /**
+   * The hub keeps this PC waiting for the province officer's approval (learnt at enrolment or
+   * from a run refused with DEVICE_PENDING_APPROVAL; cleared by a run that gets through). Kept
+   * in memory: after a restart the first run learns it again, and last_error says it meanwhile.
+   */
+  private awaitingApproval = false;
 
   constructor(private readonly opts: SyncEngineOptions) {
     this.db = opts.db;
@@ -195,7 +201,8 @@ export class SyncEngine {
         if (r.hubTime) this.db.prepare('UPDATE sync_state SET clock_skew_ms = ?, clock_checked_at = ? WHERE id = 1').run(r.hubTime - this.opts.now(), this.opts.now());
       })
       .immediate();
-    return { enrolment, warning: this.slotWarning(enrolment) };
+    this.awaitingApproval = r.approved === false;
+    return { enrolment, warning: this.slotWarning(enrolment), awaitingApproval: this.awaitingApproval };
   }
 
   /** Codes and Mẫu 02 numbers issued before enrolment that the hub will refuse (outside the slot this PC received). */
@@ -308,6 +315,9 @@ export class SyncEngine {
         pullError = e;
       }
       this.recordSkew(client);
+      const pending = [sendError, pullError].some((x) => x instanceof SyncError && x.code === DEVICE_PENDING_APPROVAL);
+      if (pending) this.awaitingApproval = true;
+      else if (!pullError) this.awaitingApproval = false; // the hub served the pull: approved
       if (sendError || pullError) throw sendError ?? pullError;
       const now = this.opts.now();
       this.db.prepare('UPDATE sync_state SET last_success_at = ?, last_error = NULL, last_error_at = NULL WHERE id = 1').run(now);
@@ -660,6 +670,7 @@ export class SyncEngine {
       clockWarning: s.clockSkewMs !== null && Math.abs(s.clockSkewMs) > CLOCK_SKEW_WARNING_MS,
       openConflicts: open,
       nextAttemptAt: this.autoOn ? this.nextAttemptAt : null,
+      awaitingApproval: id !== null && this.awaitingApproval,
     };
   }
 

@@ -3,6 +3,7 @@
 // conflicts two counters made offline, each settled by choosing a status.
 import { useEffect, useState } from 'react';
 import type { DossierStatus } from '../../../shared/domain/types';
+import { AWAITING_APPROVAL_TEXT } from '../../../shared/ipc/sync';
 import type { SyncConflict, SyncItemState, SyncRunReport, SyncStatus } from '../../../shared/ipc/sync';
 import { api } from '../api';
 import { ErrorBox, Field } from '../components/Field';
@@ -62,6 +63,11 @@ export function SyncScreen({ status, refresh, onOpenDossier }: { status: SyncSta
             Máy chưa kết nối với tỉnh: hồ sơ vẫn được lưu đầy đủ trên máy và sẽ được gửi khi máy được đăng ký (mẫu đăng ký bên phải).
           </div>
         )}
+        {e && status.awaitingApproval ? (
+          <div className="alert info" data-testid="sync-awaiting-approval" role="status">
+            {AWAITING_APPROVAL_TEXT}
+          </div>
+        ) : null}
         <div className="sync-counts">
           {/* Changes and page files apart: the changes are the rows of the table below, one for one. */}
           <div className="sync-count" data-testid="sync-count-queued">
@@ -88,7 +94,8 @@ export function SyncScreen({ status, refresh, onOpenDossier }: { status: SyncSta
           {status.reachable === false ? ' · Hiện không kết nối được hub của tỉnh.' : ''}
           {status.nextAttemptAt ? ` · Tự thử lại lúc ${vnDateTime(status.nextAttemptAt)}.` : ''}
         </p>
-        {status.lastError ? (
+        {/* While the hub keeps this PC waiting for approval, the note above says why (each item repeats the hub's reason). */}
+        {status.lastError && !(e && status.awaitingApproval) ? (
           <div className="alert error small" data-testid="sync-last-error">
             Lỗi lần trước{status.lastErrorAt ? ` (${vnDateTime(status.lastErrorAt)})` : ''}: {status.lastError}
           </div>
@@ -191,7 +198,9 @@ function EnrolForm({ enrolled, onDone }: { enrolled: boolean; onDone: () => Prom
     setBusy(false);
     if (r.ok) {
       setErrors({});
-      setDone(`Đã đăng ký: đơn vị ${r.value.enrolment.unitCode}, ô số ${r.value.enrolment.slot}.${r.value.warning ? ` Lưu ý: ${r.value.warning}` : ''}`);
+      setDone(
+        `Đã đăng ký: đơn vị ${r.value.enrolment.unitCode}, ô số ${r.value.enrolment.slot}.${r.value.awaitingApproval ? ' Máy đang chờ tỉnh duyệt.' : ''}${r.value.warning ? ` Lưu ý: ${r.value.warning}` : ''}`,
+      );
       setCode('');
       setOpen(false);
       await onDone();

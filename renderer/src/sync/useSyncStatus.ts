@@ -31,6 +31,7 @@ export function syncSummary(s: SyncStatus | null): { text: string; tone: 'idle' 
   if (!s) return { text: 'Đồng bộ…', tone: 'idle' };
   if (!s.enrolled) return { text: 'Chưa kết nối tỉnh', tone: 'idle' };
   const waiting = s.counts.queued + s.counts.sending + s.files.queued;
+  if (s.awaitingApproval) return { text: 'Chờ tỉnh duyệt máy', tone: 'waiting' };
   if (s.running) return { text: `Đang đồng bộ${waiting ? ` (${waiting} chờ gửi)` : '…'}`, tone: 'waiting' };
   if (s.counts.failed || s.files.failed) return { text: `${s.counts.failed + s.files.failed} lỗi đồng bộ`, tone: 'error' };
   if (s.openConflicts) return { text: `${s.openConflicts} xung đột cần xử lý`, tone: 'error' };
